@@ -1,0 +1,82 @@
+"""What can go wrong when a grader calls a submission, told apart by whose fault it is.
+
+Every class here is the student's side of trouble (their code raised, hung, crashed, returned
+something that is not plain data, or their file could not be loaded). ``NotAttempted`` marks a stub
+that still raises NotImplementedError or a file that was not submitted. Anything else that escapes a
+grader is the grader's own fault and is reported as an ``error``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class StudentError(Exception):
+    """Base class: the submission, not the grader, caused this test to fail."""
+
+
+class NotAttempted(StudentError):
+    """The function still raises NotImplementedError, or its file was not submitted."""
+
+
+@dataclass(frozen=True)
+class RemoteException:
+    """An exception raised by student code in the worker, as plain data."""
+
+    type: str
+    message: str
+    mro: tuple[str, ...] = ()
+    line: int | None = None
+    function: str | None = None
+    source: str | None = None
+    cell: int | None = None
+    output: str = field(default="", compare=False)
+
+    def is_a(self, name: str) -> bool:
+        """True when the student's exception is ``name`` or a subclass of it."""
+        return name in self.mro or name == self.type
+
+    def location(self, filename: str) -> str:
+        if self.line is None:
+            return filename
+        cell = f", cell {self.cell}" if self.cell is not None else ""
+        place = f"{filename}{cell}, line {self.line}"
+        if self.function and self.function != "<module>":
+            place += f", in {self.function}"
+        if self.source:
+            place += f": {self.source}"
+        return place
+
+
+class StudentRaised(StudentError):
+    """The student's function raised an exception."""
+
+    def __init__(self, call: str, filename: str, exc: RemoteException) -> None:
+        self.call, self.filename, self.exc = call, filename, exc
+        super().__init__(
+            f"{call} raised {exc.type}: {exc.message}\n  at {exc.location(filename)}"
+        )
+
+
+class CallTimeout(StudentError):
+    """The call did not return within its time limit; the worker was stopped."""
+
+
+class WorkerCrashed(StudentError):
+    """The worker process ended during a call (os._exit, a segfault, the memory limit...)."""
+
+
+class UnsupportedReturn(StudentError):
+    """The function returned something that is not plain data (see wire.py)."""
+
+
+class MissingFunction(StudentError):
+    """The submitted module has no function of the requested name."""
+
+
+class LoadFailed(StudentError):
+    """The submission's file could not be imported (syntax error, crash at import, bad notebook)."""
+
+
+class ProtocolError(StudentError):
+    """The worker sent bytes that do not decode to a well-formed reply."""

@@ -1,0 +1,43 @@
+"""Short, readable renderings of values and calls for feedback messages.
+
+    >>> format_call("l2_norm", (np.array([1, 7, 2]),), {})
+    'l2_norm(array([1, 7, 2]))'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+MAX_VALUE_CHARS = 300
+
+
+def format_value(value: Any, *, max_chars: int = MAX_VALUE_CHARS) -> str:
+    """repr-like text for plain data; large arrays are summarised by shape and dtype."""
+    if type(value) is np.ndarray:
+        text = np.array2string(
+            value, separator=", ", threshold=12, edgeitems=2, precision=8, max_line_width=10_000
+        )
+        text = f"array({text})"
+        if len(text) > max_chars or "\n" in text and len(text) > max_chars // 2:
+            return f"array(shape={value.shape}, dtype={value.dtype})"
+        return " ".join(text.split())
+    if isinstance(value, np.generic):
+        text = repr(value.item())
+    elif type(value) is float:
+        text = repr(value)
+    elif isinstance(value, list | tuple) and len(value) > 20:
+        text = f"<{type(value).__name__} of {len(value)} items>"
+    else:
+        text = repr(value)
+    if len(text) > max_chars:
+        text = text[: max_chars - 3] + "..."
+    return text
+
+
+def format_call(name: str, args: tuple, kwargs: dict) -> str:
+    """``name(arg, ..., key=value)`` with each argument rendered by format_value."""
+    parts = [format_value(a, max_chars=120) for a in args]
+    parts += [f"{k}={format_value(v, max_chars=120)}" for k, v in kwargs.items()]
+    return f"{name}({', '.join(parts)})"

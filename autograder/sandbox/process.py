@@ -1,0 +1,292 @@
+"""The grader's handle on one sandboxed worker: start it, load a submission, call its functions.
+
+    >>> box = Sandbox(Path("assignments/lec01_vectors.py"), "lec01_vectors")
+    >>> box.call("l2_norm", (np.array([3.0, 4.0]),), {}, timeout_s=10, call="l2_norm([3, 4])")
+    5.0
+
+One worker serves every call of a submission. A call that times out or kills the worker costs that
+call only: the worker is stopped and the next call starts a fresh one. A file that cannot be loaded
+fails every call with the same LoadFailed, loaded once. All replies pass through ``wire.decode``
+and a shape check before anything else looks at them.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import wire
+from ..errors import (
+    CallTimeout,
+    LoadFailed,
+    MissingFunction,
+    NotAttempted,
+    ProtocolError,
+    RemoteException,
+    StudentRaised,
+    UnsupportedReturn,
+    WorkerCrashed,
+)
+
+WORKER_SCRIPT = Path(__file__).with_name("worker.py")
+WIRE_MODULE = Path(wire.__file__)
+STDERR_TAIL_BYTES = 4096
+# Variables the worker keeps from the grader's environment; everything else is dropped.
+PASSED_ENV = ("PATH", "LANG", "LC_ALL", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one worker. The time limit applies to each call separately."""
+
+    timeout_s: float = 10.0
+    load_timeout_s: float = 30.0
+    memory_mb: int = 4096
+    file_mb: int = 64
+
+
+class FunctionRef:
+    """A reference to one of the submission's own functions, passed as an argument to another."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def _encode_extension(value: Any) -> dict | None:
+    if type(value) is FunctionRef:
+        return {"$": "function", "name": value.name}
+    return None
+
+
+class Sandbox:
+    """A worker process holding one imported submission file."""
+
+    def __init__(self, path: Path, module: str, *, limits: Limits = Limits()) -> None:
+        self.path = Path(path).resolve()
+        self.module = module
+        self.limits = limits
+        self.proc: subprocess.Popen | None = None
+        self.tmpdir: tempfile.TemporaryDirectory | None = None
+        self.load_error: LoadFailed | None = None
+        self.functions: frozenset[str] = frozenset()
+        self.load_output = ""
+        self.stderr_tail: deque[bytes] = deque()
+        self.next_id = 0
+        self.starts = 0
+
+    @property
+    def filename(self) -> str:
+        return self.path.name
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start a worker and load the submission; raise LoadFailed if it cannot be loaded."""
+        if self.load_error is not None:
+            raise self.load_error
+        if self.proc is not None:
+            return
+        self.tmpdir = tempfile.TemporaryDirectory(prefix="aimath-worker-")
+        env = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}
+        env.update(
+            HOME=self.tmpdir.name, TMPDIR=self.tmpdir.name, PYTHONHASHSEED="0",
+            OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+            PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg",
+        )  # fmt: skip
+        cmd = [sys.executable, "-I", "-X", "utf8", str(WORKER_SCRIPT), str(WIRE_MODULE),
+               str(self.limits.memory_mb), str(self.limits.file_mb)]  # fmt: skip
+        self.proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=self.tmpdir.name, env=env, start_new_session=True, close_fds=True,
+        )  # fmt: skip
+        self.starts += 1
+        self.stderr_tail = deque()
+        threading.Thread(target=self._drain_stderr, args=(self.proc,), daemon=True).start()
+        try:
+            reply = self._request(
+                {"op": "load", "path": str(self.path), "module": self.module},
+                timeout_s=self.limits.load_timeout_s,
+                call=f"importing {self.filename}",
+            )
+        except (CallTimeout, WorkerCrashed, ProtocolError, UnsupportedReturn) as exc:
+            self.load_error = LoadFailed(f"{self.filename} could not be loaded: {exc}")
+            raise self.load_error from None
+        if reply.get("ok") is not True:
+            error = _remote_exception(reply.get("error"), reply.get("output"))
+            self.stop()
+            self.load_error = LoadFailed(
+                f"{self.filename} could not be loaded: {error.type}: {error.message}\n"
+                f"  at {error.location(self.filename)}"
+            )
+            raise self.load_error
+        names = reply.get("functions")
+        if type(names) is not list or not all(type(n) is str for n in names):
+            raise self._fail(ProtocolError("the worker sent a malformed reply to 'load'"))
+        self.functions = frozenset(names)
+        self.load_output = _text(reply.get("output"))
+
+    def stop(self) -> None:
+        """Kill the worker (and anything it started) and remove its scratch folder."""
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout, proc.stderr):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+        if self.tmpdir is not None:
+            self.tmpdir.cleanup()
+            self.tmpdir = None
+
+    close = stop
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- calls -------------------------------------------------------------------------------
+    def call(
+        self, fn: str, args: tuple, kwargs: dict, *, timeout_s: float, call: str
+    ) -> tuple[Any, str]:
+        """Call ``fn(*args, **kwargs)`` in the worker; return (value, what it printed)."""
+        self.start()
+        if fn not in self.functions:
+            raise MissingFunction(f"{self.filename} has no function {fn}: {call} could not be called")
+        message = {"op": "call", "fn": fn, "args": list(args), "kwargs": dict(kwargs)}
+        reply = self._request(message, timeout_s=timeout_s, call=call)
+        output = _text(reply.get("output"))
+        if reply.get("ok") is True:
+            if "value" not in reply:
+                raise self._fail(ProtocolError(f"{call}: the worker sent a reply with no value"))
+            return reply["value"], output
+        kind = reply.get("kind")
+        if kind == "raised":
+            error = _remote_exception(reply.get("error"), output)
+            if error.type == "NotImplementedError":
+                raise NotAttempted(f"{call} raised NotImplementedError: not attempted yet")
+            raise StudentRaised(call, self.filename, error)
+        if kind == "unsupported":
+            raise UnsupportedReturn(
+                f"{call} returned a value that cannot be graded: {_text(reply.get('message'))}. "
+                "Return numbers, numpy arrays (not subclasses), lists, tuples or dicts."
+            )
+        if kind == "missing":
+            raise MissingFunction(f"{self.filename} has no function {fn}")
+        raise self._fail(ProtocolError(f"{call}: the worker sent a malformed reply"))
+
+    def _request(self, message: dict, *, timeout_s: float, call: str) -> dict:
+        self.next_id += 1
+        message["id"] = self.next_id
+        body = wire.encode(message, extension=_encode_extension)
+        try:
+            self.proc.stdin.write(len(body).to_bytes(8, "little") + body)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise self._crashed(call) from None
+        deadline = time.monotonic() + timeout_s
+        header = self._read(8, deadline, call, timeout_s)
+        size = int.from_bytes(header, "little")
+        if size > wire.MAX_MESSAGE_BYTES:
+            raise self._fail(ProtocolError(f"{call}: the reply is too large ({size} bytes)"))
+        try:
+            reply = wire.decode(self._read(size, deadline, call, timeout_s))
+        except wire.WireError as exc:
+            raise self._fail(ProtocolError(f"{call}: the worker sent an unreadable reply ({exc})"))
+        if type(reply) is not dict or reply.get("id") != self.next_id:
+            raise self._fail(ProtocolError(f"{call}: the worker sent an unexpected reply"))
+        return reply
+
+    def _read(self, n: int, deadline: float, call: str, timeout_s: float) -> bytes:
+        fd = self.proc.stdout.fileno()
+        chunks, got = [], 0
+        while got < n:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise self._fail(CallTimeout(
+                    f"{call} did not finish within its time limit of {timeout_s:g} s and was "
+                    "stopped (an endless loop, or far too slow?)"
+                ))  # fmt: skip
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(fd, min(n - got, 1 << 20))
+            if not chunk:
+                raise self._crashed(call)
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    def _crashed(self, call: str) -> WorkerCrashed:
+        proc = self.proc
+        code = proc.wait(timeout=5) if proc is not None else None
+        tail = self._stderr_text()
+        if code is not None and code < 0:
+            try:
+                how = f"was killed by signal {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"was killed by signal {-code}"
+        else:
+            how = f"exited with status {code} (sys.exit or os._exit in your code?)"
+        message = f"the process running {call} {how}"
+        if tail:
+            message += f"\n  last output:\n{tail}"
+        return self._fail(WorkerCrashed(message))
+
+    def _fail(self, exc: Exception) -> Exception:
+        """Stop the worker after a failed call, so that the next call gets a fresh one."""
+        self.stop()
+        return exc
+
+    def _drain_stderr(self, proc: subprocess.Popen) -> None:
+        size = 0
+        for chunk in iter(lambda: proc.stderr.read1(4096), b""):
+            self.stderr_tail.append(chunk)
+            size += len(chunk)
+            while size > STDERR_TAIL_BYTES and len(self.stderr_tail) > 1:
+                size -= len(self.stderr_tail.popleft())
+
+    def _stderr_text(self) -> str:
+        time.sleep(0.05)  # let the drain thread catch the last words of a dying worker
+        text = b"".join(self.stderr_tail)[-STDERR_TAIL_BYTES:].decode("utf-8", "replace").strip()
+        return "\n".join("    " + line for line in text.splitlines()[-20:])
+
+
+def _text(value: Any) -> str:
+    return value if type(value) is str else ""
+
+
+def _remote_exception(error: Any, output: Any) -> RemoteException:
+    """Build a RemoteException from the worker's untrusted description, keeping only well-typed parts."""
+    if type(error) is not dict:
+        return RemoteException(type="Exception", message="(no description)", output=_text(output))
+    where = error.get("where") if type(error.get("where")) is dict else {}
+    mro = error.get("mro")
+    return RemoteException(
+        type=_text(error.get("type"))[:100] or "Exception",
+        message=_text(error.get("message"))[:2000],
+        mro=tuple(m[:100] for m in mro if type(m) is str) if type(mro) is list else (),
+        line=where.get("line") if type(where.get("line")) is int else None,
+        function=_text(where.get("function"))[:100] or None,
+        source=_text(where.get("source"))[:200] or None,
+        cell=where.get("cell") if type(where.get("cell")) is int else None,
+        output=_text(output),
+    )

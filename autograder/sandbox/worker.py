@@ -1,0 +1,271 @@
+"""The untrusted side: a worker process that imports one submission and answers calls.
+
+Run as a script (``python -I worker.py WIRE_PATH``) by :mod:`autograder.sandbox.process`; never
+imported by the grader. It loads ``wire.py`` by path (so neither the repository root nor the
+``autograder`` package is on its ``sys.path``), moves the protocol off stdin/stdout, applies resource
+limits, and then serves requests: ``load`` (import the submission) and ``call`` (call one of its
+functions). Everything it sends is untrusted: the grader decodes it with ``wire.decode`` and checks
+its shape, so nothing here needs to be trusted and a submission that tampers with it gains nothing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import sys
+import traceback
+import types
+
+MAX_OUTPUT_CHARS = 16_000
+MAX_MESSAGE_CHARS = 2_000
+
+
+def _load_wire(path: str) -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location("_aimath_wire", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class BoundedOutput(io.TextIOBase):
+    """A text stream that keeps the first MAX_OUTPUT_CHARS characters written to it."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, s: str) -> int:
+        s = str(s)
+        room = MAX_OUTPUT_CHARS - self.size
+        if room > 0:
+            self.parts.append(s[:room])
+            self.size += min(len(s), room)
+        self.dropped += max(0, len(s) - max(room, 0))
+        return len(s)
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        if self.dropped:
+            text += f"\n... ({self.dropped} more characters not shown)"
+        self.parts, self.size, self.dropped = [], 0, 0
+        return text
+
+
+class Worker:
+    def __init__(self, wire: types.ModuleType, proto_in: int, proto_out: int) -> None:
+        self.wire = wire
+        self.rfile = os.fdopen(proto_in, "rb", buffering=0)
+        self.wfile = os.fdopen(proto_out, "wb", buffering=0)
+        self.module: types.ModuleType | None = None
+        self.filename = ""
+        self.cell_starts: list[tuple[int, int]] = []  # (first line, cell number) for notebooks
+        self.output = BoundedOutput()
+
+    # -- framing -------------------------------------------------------------------------------
+    def read_message(self) -> object | None:
+        header = self._read_exact(8)
+        if header is None:
+            return None
+        size = int.from_bytes(header, "little")
+        body = self._read_exact(size)
+        if body is None:
+            return None
+        return self.wire.decode(body, extension=self._decode_extension)
+
+    def _read_exact(self, n: int) -> bytes | None:
+        chunks, got = [], 0
+        while got < n:
+            chunk = self.rfile.read(n - got)
+            if not chunk:
+                return None
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    def send(self, message: dict) -> None:
+        try:
+            body = self.wire.encode(message)
+        except self.wire.WireError as exc:
+            body = self.wire.encode(
+                {"id": message.get("id"), "ok": False, "kind": "unsupported", "message": str(exc),
+                 "output": message.get("output", "")}  # fmt: skip
+            )
+        self.wfile.write(len(body).to_bytes(8, "little") + body)
+
+    def _decode_extension(self, node: dict) -> object:
+        if node.get("$") == "function":
+            name = node.get("name")
+            if self.module is None or type(name) is not str:
+                raise self.wire.WireError("function reference before a submission was loaded")
+            fn = getattr(self.module, name, None)
+            if not callable(fn):
+                raise self.wire.WireError(f"the submission has no function {name}")
+            return fn
+        raise self.wire.WireError(f"unknown node type {node.get('$')!r}")
+
+    # -- requests --------------------------------------------------------------------------------
+    def serve(self) -> None:
+        while True:
+            request = self.read_message()
+            if request is None:
+                return
+            op = request.get("op")
+            if op == "load":
+                reply = self.load(request["path"], request["module"])
+            elif op == "call":
+                reply = self.call(request)
+            else:
+                return
+            reply["id"] = request.get("id")
+            self.send(reply)
+
+    def load(self, path: str, name: str) -> dict:
+        self.filename = path
+        sys.path.insert(0, os.path.dirname(path))  # the submission's own helper modules
+        sys.stdout = sys.stderr = self.output
+        try:
+            source = self._read_source(path)
+            module = types.ModuleType(name)
+            module.__file__ = path
+            sys.modules[name] = module
+            code = compile(source, path, "exec", dont_inherit=True)
+            exec(code, module.__dict__)
+        except BaseException as exc:  # noqa: BLE001 - everything the submission does is reported
+            return {"op": "loaded", "ok": False, "error": self.describe_exception(exc),
+                    "output": self.output.take()}  # fmt: skip
+        finally:
+            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        self.module = module
+        functions = sorted(
+            k for k, v in vars(module).items() if callable(v) and not k.startswith("_")
+        )
+        return {"op": "loaded", "ok": True, "functions": functions, "output": self.output.take()}
+
+    def _read_source(self, path: str) -> str:
+        with open(path, "rb") as f:
+            raw = f.read()
+        if not path.endswith(".ipynb"):
+            return raw.decode("utf-8-sig")
+        import nbformat  # only for notebooks: reading a notebook is untrusted work too
+
+        nb = nbformat.reads(raw.decode("utf-8-sig"), as_version=4)
+        lines: list[str] = []
+        code_cells = [c for c in nb.cells if c.cell_type == "code"]
+        for number, cell in enumerate(code_cells, start=1):
+            self.cell_starts.append((len(lines) + 1, number))
+            for line in cell.source.splitlines():
+                stripped = line.lstrip()
+                # IPython magics and shell escapes have no meaning outside a kernel.
+                lines.append("" if stripped.startswith(("%", "!")) else line)
+            lines.append("")
+        return "\n".join(lines) + "\n"
+
+    def call(self, request: dict) -> dict:
+        rid = request.get("id")
+        if self.module is None:
+            return {"id": rid, "ok": False, "kind": "protocol", "message": "no submission loaded"}
+        fn = getattr(self.module, request["fn"], None)
+        if not callable(fn):
+            return {"id": rid, "ok": False, "kind": "missing", "message": request["fn"], "output": ""}
+        sys.stdout = sys.stderr = self.output
+        try:
+            value = fn(*request.get("args", []), **request.get("kwargs", {}))
+        except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
+            error = self.describe_exception(exc)
+            return {"id": rid, "ok": False, "kind": "raised", "error": error,
+                    "output": self.output.take()}  # fmt: skip
+        finally:
+            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        return {"id": rid, "ok": True, "value": value, "output": self.output.take()}
+
+    def describe_exception(self, exc: BaseException) -> dict:
+        def safe(f, default: str) -> str:
+            try:
+                return str(f())[:MAX_MESSAGE_CHARS]
+            except BaseException:  # noqa: BLE001 - a hostile __str__ must not break the worker
+                return default
+
+        cls = type(exc)
+        where = None
+        if isinstance(exc, SyntaxError) and exc.filename == self.filename:
+            where = self._where(exc.lineno or 0, "<module>", exc.text or "")
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_filename == self.filename:
+                where = self._where(lineno, frame.f_code.co_name, None)
+        message = safe(lambda: exc.msg if isinstance(exc, SyntaxError) else exc, "<unprintable>")
+        return {
+            "type": safe(lambda: cls.__name__, "Exception"),
+            "mro": [safe(lambda c=c: c.__name__, "?") for c in cls.__mro__][:20],
+            "message": message,
+            "where": where,
+        }
+
+    def _where(self, lineno: int, function: str, text: str | None) -> dict:
+        if text is None:
+            import linecache
+
+            text = linecache.getline(self.filename, lineno) if not self.cell_starts else ""
+        place = {"line": lineno, "function": function, "source": text.strip()[:200]}
+        for first, number in self.cell_starts:
+            if lineno >= first:
+                place["cell"], place["line"] = number, lineno - first + 1
+        return place
+
+
+def _apply_limits(memory_mb: int, file_mb: int) -> None:
+    try:
+        import resource
+    except ImportError:  # not POSIX: no limits to apply
+        return
+    for limit, value in (
+        (resource.RLIMIT_AS, memory_mb * 1024 * 1024),
+        (resource.RLIMIT_FSIZE, file_mb * 1024 * 1024),
+        (resource.RLIMIT_CORE, 0),
+    ):
+        if value > 0:
+            try:
+                resource.setrlimit(limit, (value, value))
+            except (ValueError, OSError):
+                pass
+
+
+def _isolate_imports() -> None:
+    """Drop path entries and editable-install finders that would expose the grader's repository."""
+
+    def exposes(entry: str) -> bool:
+        return any(
+            os.path.isdir(os.path.join(entry, name)) for name in ("autograder", "solutions")
+        )
+
+    sys.path[:] = [p for p in sys.path if not exposes(p)]
+    sys.meta_path[:] = [
+        f for f in sys.meta_path
+        if "editable" not in f"{getattr(f, '__module__', '')} {type(f).__module__}".lower()
+    ]  # fmt: skip
+    sys.path_importer_cache.clear()
+
+
+def main(argv: list[str]) -> None:
+    wire_path, memory_mb, file_mb = argv[1], int(argv[2]), int(argv[3])
+    # The protocol keeps private copies of stdin/stdout; the submission's prints go to stderr.
+    proto_in, proto_out = os.dup(0), os.dup(1)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)
+    os.close(devnull)
+    sys.stdin = open(os.devnull)  # noqa: SIM115 - lives as long as the process
+    wire = _load_wire(wire_path)
+    _isolate_imports()
+    import numpy  # noqa: F401 - imported before the limits, as every assignment needs it
+
+    _apply_limits(memory_mb, file_mb)
+    Worker(wire, proto_in, proto_out).serve()
+
+
+if __name__ == "__main__":
+    main(sys.argv)
