@@ -1,0 +1,71 @@
+"""The course catalog: assignments, their functions and limits (data, not code paths).
+
+    >>> ASSIGNMENTS["lec01_vectors"].title
+    'AI Math 1강: 벡터가 뭐에요?'
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+GRADERS_DIR = PACKAGE_DIR / "graders"
+REPO_DIR = PACKAGE_DIR.parent
+SUBMISSION_SUFFIXES = (".py", ".ipynb")  # in order of preference when both are present
+DEFAULT_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One lecture's assignment: a module of functions that students fill in."""
+
+    name: str
+    number: int
+    title: str
+    functions: tuple[str, ...]
+    timeout_s: float = DEFAULT_TIMEOUT_S
+
+    @property
+    def graders_dir(self) -> Path:
+        return GRADERS_DIR / self.name
+
+
+ASSIGNMENTS: dict[str, Assignment] = {
+    a.name: a
+    for a in (
+        Assignment(
+            "lec01_vectors", 1, "AI Math 1강: 벡터가 뭐에요?",
+            ("hadamard", "l1_norm", "l2_norm", "l1_distance", "l2_distance", "angle", "projection"),
+        ),
+        Assignment(
+            "lec02_matrices", 2, "AI Math 2강: 행렬이 뭐에요?",
+            ("matmul", "inner", "inverse", "pinv", "solve_least_squares", "linear_regression",
+             "predict"),
+        ),
+    )
+}  # fmt: skip
+
+
+def get_assignment(name: str) -> Assignment:
+    """The catalog entry for ``name``; KeyError lists the known assignments."""
+    try:
+        return ASSIGNMENTS[name]
+    except KeyError:
+        known = ", ".join(ASSIGNMENTS)
+        raise KeyError(f"unknown assignment {name!r} (known: {known})") from None
+
+
+def find_submission_file(folder: Path, assignment: str) -> Path | None:
+    """The file holding ``assignment`` in a submission folder (.py before .ipynb), or None."""
+    for suffix in SUBMISSION_SUFFIXES:
+        path = Path(folder) / f"{assignment}{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
+def default_solutions_dir() -> Path:
+    """Where the reference solutions live: $AIMATH_SOLUTIONS, else solutions/ in the repository."""
+    return Path(os.environ.get("AIMATH_SOLUTIONS", REPO_DIR / "solutions"))

@@ -1,0 +1,348 @@
+"""The only pytest-aware module: fixtures, markers, result collection, and running the graders.
+
+    >>> results = run_graders(Path("solutions"), ["lec01_vectors"], hidden=True)
+    >>> sum(r.score for r in results) == sum(r.max_score for r in results)
+    True
+
+Graders are ordinary pytest modules in ``autograder/graders/<assignment>/``. The ``sub`` fixture is a
+proxy: ``sub.l2_norm(x)`` runs in the submission's sandboxed worker and returns decoded plain data;
+the scoring process never imports the submission. Markers: ``points(n)``, ``hidden``,
+``timeout(s)`` (per call, in seconds). A reporter object registered in ``pytest_configure`` turns
+every test into a :class:`~autograder.results.TestResult`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import io
+import json
+import time
+import types
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from .checks import CheckError
+from .course import ASSIGNMENTS, GRADERS_DIR, default_solutions_dir, find_submission_file
+from .errors import NotAttempted, StudentError
+from .formatting import format_call
+from .results import Status, TestResult, to_gradescope
+from .sandbox.process import FunctionRef, Limits, Sandbox
+
+MAX_PRINTED_CHARS = 2000
+
+_SESSION = pytest.StashKey["GradingSession"]()
+_STATE = pytest.StashKey[dict]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("aimath", "aimath-autograder")
+    group.addoption("--submission", default=None, help="folder holding the submission's files")
+    group.addoption("--solutions", default=None, help="folder of reference solutions (for ref)")
+    group.addoption("--student", default=None, help="student id (seeds rng; default: folder name)")
+    group.addoption("--hidden", action="store_true", help="also run hidden tests")
+    group.addoption("--aimath-json", default=None, help="write Gradescope results.json here")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "points(n): points the test is worth")
+    config.addinivalue_line("markers", "hidden: a hidden test (needs --hidden, may use ref)")
+    config.addinivalue_line("markers", "timeout(s): time limit in seconds for each call")
+    session = GradingSession(config)
+    config.stash[_SESSION] = session
+    config.pluginmanager.register(session, "aimath-grading-session")
+
+
+class GradingSession:
+    """Per-pytest-session state: the submission's sandboxes and the collected results."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        submission = config.getoption("submission") or "assignments"
+        self.submission = Path(submission).resolve()
+        solutions = config.getoption("solutions")
+        self.solutions = Path(solutions).resolve() if solutions else default_solutions_dir()
+        self.student = config.getoption("student") or self.submission.name
+        self.hidden = bool(config.getoption("hidden"))
+        self.json_path = config.getoption("aimath_json")
+        self.sandboxes: dict[str, Sandbox | None] = {}
+        self.references: dict[str, types.ModuleType] = {}
+        self.results: list[TestResult] = []
+        self.collect_errors: list[str] = []
+        self.started = time.monotonic()
+
+    # -- collection ------------------------------------------------------------------------
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list) -> None:
+        counters: dict[str, int] = {}
+        keep, drop = [], []
+        for item in items:
+            assignment = assignment_of(item)
+            counters[assignment] = counters.get(assignment, 0) + 1
+            number = ASSIGNMENTS[assignment].number if assignment in ASSIGNMENTS else 0
+            item.stash[_STATE] = {
+                "assignment": assignment,
+                "number": f"{number}.{counters[assignment]}",
+                "status": None,
+                "output": "",
+                "duration": 0.0,
+                "proxy": None,
+            }
+            hidden = item.get_closest_marker("hidden") is not None
+            (keep if self.hidden or not hidden else drop).append(item)
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+            items[:] = keep
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collect_errors.append(f"{report.nodeid}: {report.longreprtext[-2000:]}")
+
+    # -- fixtures' backing -----------------------------------------------------------------
+    def sandbox_for(self, assignment: str) -> Sandbox | None:
+        if assignment not in self.sandboxes:
+            path = find_submission_file(self.submission, assignment)
+            self.sandboxes[assignment] = None if path is None else Sandbox(
+                path, assignment, limits=Limits(timeout_s=ASSIGNMENTS[assignment].timeout_s)
+            )  # fmt: skip
+        return self.sandboxes[assignment]
+
+    def reference(self, assignment: str) -> types.ModuleType:
+        if assignment not in self.references:
+            path = self.solutions / f"{assignment}.py"
+            if not path.is_file():
+                raise FileNotFoundError(f"no reference solution at {path}")
+            spec = importlib.util.spec_from_file_location(f"aimath_reference_{assignment}", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            self.references[assignment] = module
+        return self.references[assignment]
+
+    # -- reporting -------------------------------------------------------------------------
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        outcome = yield
+        report = outcome.get_result()
+        state = item.stash.get(_STATE, None)
+        if state is None:
+            return
+        state["duration"] += call.duration
+        if state["status"] is None and call.when in ("setup", "call"):
+            if call.excinfo is not None:
+                state["status"], state["output"] = classify(call.excinfo.value, report)
+            elif call.when == "call":
+                state["status"] = "passed"
+        if call.when == "teardown":
+            if call.excinfo is not None and state["status"] == "passed":
+                state["status"], state["output"] = classify(call.excinfo.value, report)
+            self.results.append(self.make_result(item, state))
+
+    def make_result(self, item: pytest.Item, state: dict) -> TestResult:
+        marker = item.get_closest_marker("points")
+        max_score = float(marker.args[0]) if marker and marker.args else 1.0
+        status: Status = state["status"] or "error"
+        output = state["output"] if state["status"] else "The test did not run (skipped)."
+        proxy = state["proxy"]
+        if status == "failed" and proxy is not None and proxy.printed.strip():
+            printed = proxy.printed.strip()
+            if len(printed) > MAX_PRINTED_CHARS:
+                printed = printed[:MAX_PRINTED_CHARS] + "\n..."
+            output += "\n\nYour code printed:\n" + printed
+        hidden = item.get_closest_marker("hidden") is not None
+        doc = (getattr(item, "function", None) and item.function.__doc__) or ""
+        name = doc.strip().splitlines()[0] if doc.strip() else item.name
+        return TestResult(
+            name=name,
+            number=state["number"],
+            score=max_score if status == "passed" else 0.0,
+            max_score=max_score,
+            status=status,
+            assignment=state["assignment"],
+            output=output,
+            visibility="after_published" if hidden else "visible",
+            hidden=hidden,
+            tags=("hidden",) if hidden else ("public",),
+            execution_time=state["duration"],
+            nodeid=item.nodeid,
+        )
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        for box in self.sandboxes.values():
+            if box is not None:
+                box.stop()
+        if self.json_path:
+            data = to_gradescope(self.results, execution_time=time.monotonic() - self.started)
+            Path(self.json_path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def assignment_of(item: pytest.Item) -> str:
+    """The assignment a grader test belongs to: the name of the folder its module is in."""
+    return Path(str(item.path)).parent.name
+
+
+def classify(exc: BaseException, report: pytest.TestReport) -> tuple[Status, str]:
+    """Whose fault an exception is: the student's (failed / not_attempted) or the grader's (error)."""
+    if isinstance(exc, NotAttempted):
+        return "not_attempted", str(exc)
+    if isinstance(exc, StudentError | CheckError):
+        return "failed", str(exc)
+    if isinstance(exc, AssertionError):
+        return "failed", str(exc) or "an assertion in the grader failed"
+    if isinstance(exc, pytest.skip.Exception):
+        return "error", f"The grader skipped this test: {exc}"
+    where = report.location[0] if report.location else "the grader"
+    return "error", (
+        f"The grader itself broke (not your fault; please tell your instructor): "
+        f"{type(exc).__name__}: {exc} [in {where}]"
+    )
+
+
+class RemoteFunction:
+    """One of the submission's functions, as seen by a grader: calling it runs it in the worker."""
+
+    def __init__(self, proxy: SubmissionProxy, name: str) -> None:
+        self.proxy = proxy
+        self.__name__ = name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.proxy.call(self.__name__, args, kwargs)
+
+    def __repr__(self) -> str:
+        return self.__name__
+
+
+class SubmissionProxy:
+    """The ``sub`` fixture: attribute access gives the submission's functions, run sandboxed."""
+
+    def __init__(self, sandbox: Sandbox | None, filename: str, timeout_s: float) -> None:
+        self._sandbox = sandbox
+        self._filename = filename
+        self._timeout_s = timeout_s
+        self.last_call = ""
+        self.printed = ""
+
+    def __getattr__(self, name: str) -> RemoteFunction:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return RemoteFunction(self, name)
+
+    def call(self, name: str, args: tuple, kwargs: dict) -> Any:
+        self.last_call = format_call(name, args, kwargs)
+        if self._sandbox is None:
+            raise NotAttempted(f"{self._filename} was not submitted, so {name} was not graded")
+        args = tuple(_to_wire(a) for a in args)
+        kwargs = {k: _to_wire(v) for k, v in kwargs.items()}
+        value, printed = self._sandbox.call(
+            name, args, kwargs, timeout_s=self._timeout_s, call=self.last_call
+        )
+        self.printed += printed
+        return value
+
+
+def _to_wire(value: Any) -> Any:
+    return FunctionRef(value.__name__) if isinstance(value, RemoteFunction) else value
+
+
+# -- fixtures -----------------------------------------------------------------------------
+@pytest.fixture
+def sub(request: pytest.FixtureRequest) -> SubmissionProxy:
+    """The submission's module for this grader's assignment, behind the sandbox."""
+    session = request.config.stash[_SESSION]
+    assignment = assignment_of(request.node)
+    if assignment not in ASSIGNMENTS:
+        raise LookupError(f"grader folder {assignment!r} is not an assignment in the catalog")
+    marker = request.node.get_closest_marker("timeout")
+    timeout_s = float(marker.args[0]) if marker else ASSIGNMENTS[assignment].timeout_s
+    sandbox = session.sandbox_for(assignment)
+    filename = sandbox.filename if sandbox else f"{assignment}.py"
+    proxy = SubmissionProxy(sandbox, filename, timeout_s)
+    state = request.node.stash.get(_STATE, None)
+    if state is not None:
+        state["proxy"] = proxy
+    return proxy
+
+
+@pytest.fixture
+def ref(request: pytest.FixtureRequest) -> types.ModuleType:
+    """The reference solution, imported in the trusted process. Hidden tests only."""
+    if request.node.get_closest_marker("hidden") is None:
+        raise RuntimeError("public tests may not use `ref`: students do not have the solutions")
+    return request.config.stash[_SESSION].reference(assignment_of(request.node))
+
+
+@pytest.fixture
+def rng(request: pytest.FixtureRequest) -> np.random.Generator:
+    """A random generator seeded by the student id and the test, so inputs differ per student."""
+    session = request.config.stash[_SESSION]
+    key = f"{session.student}\0{assignment_of(request.node)}\0{request.node.name}"
+    seed = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "little")
+    return np.random.default_rng(seed)
+
+
+# -- running -------------------------------------------------------------------------------
+class GraderError(RuntimeError):
+    """The graders themselves could not be collected or run."""
+
+
+def run_graders(
+    submission: Path,
+    assignments: list[str] | None = None,
+    *,
+    hidden: bool = False,
+    student: str | None = None,
+    solutions: Path | None = None,
+    json_path: Path | None = None,
+    extra_args: tuple[str, ...] = (),
+) -> list[TestResult]:
+    """Run the graders of ``assignments`` (default: all) on a submission folder, in this process.
+
+    The submission itself only ever runs in sandboxed workers. Returns one record per test.
+    """
+    names = list(assignments or ASSIGNMENTS)
+    for name in names:
+        if name not in ASSIGNMENTS:
+            raise KeyError(f"unknown assignment {name!r} (known: {', '.join(ASSIGNMENTS)})")
+    args = [str(path) for n in names for path in grader_files(n)]
+    args += [
+        "-p", "no:cacheprovider", "-p", "no:randomly", "-q", "--no-header", "-s",
+        "--rootdir", str(GRADERS_DIR), "-c", str(GRADERS_DIR / "pytest.ini"),
+        "--import-mode=importlib", "--submission", str(submission),
+    ]  # fmt: skip
+    if hidden:
+        args.append("--hidden")
+    if student:
+        args += ["--student", student]
+    if solutions:
+        args += ["--solutions", str(solutions)]
+    if json_path:
+        args += ["--aimath-json", str(json_path)]
+    args += list(extra_args)
+    capture = _SessionCapture()
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        code = pytest.main(args, plugins=["autograder.plugin", capture])
+    if capture.session is None:
+        raise GraderError(f"pytest could not start the graders (exit {code}):\n{out.getvalue()}")
+    if capture.session.collect_errors:
+        raise GraderError("graders failed to import:\n" + "\n".join(capture.session.collect_errors))
+    return capture.session.results
+
+
+def grader_files(assignment: str) -> list[Path]:
+    """The grader modules of an assignment: public tests first, then the rest (hidden) by name."""
+    files = sorted(ASSIGNMENTS[assignment].graders_dir.glob("test_*.py"))
+    return sorted(files, key=lambda p: (p.name != "test_public.py", p.name))
+
+
+class _SessionCapture:
+    """Keeps a handle on the GradingSession of a pytest.main run."""
+
+    session: GradingSession | None = None
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        self.session = config.stash.get(_SESSION, None)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        self.session = config.stash.get(_SESSION, self.session)

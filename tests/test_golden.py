@@ -1,0 +1,35 @@
+"""Every golden submission in tests/submissions/ scores exactly as its expected.json states."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder.plugin import run_graders
+
+from .golden import load_cases, test_function_name
+
+CASES = load_cases()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_golden_submission_scores_as_stated(case):
+    results = run_graders(case.folder, list(case.assignments), hidden=True, student="golden")
+    for assignment, expected in case.assignments.items():
+        mine = [r for r in results if r.assignment == assignment]
+        assert mine, f"{case.name}: no results for {assignment}"
+        actual = {test_function_name(r.nodeid): r.status for r in mine}
+        unknown = set(expected.get("statuses", {})) - set(actual)
+        assert not unknown, f"{case.name}: expected.json names unknown tests {sorted(unknown)}"
+        wanted = {name: expected.get("statuses", {}).get(name, "passed") for name in actual}
+        diff = {n: (actual[n], wanted[n]) for n in actual if actual[n] != wanted[n]}
+        assert not diff, (
+            f"{case.name} ({case.description}): status (actual, expected) differs for "
+            + "; ".join(
+                f"{n}: {a} vs {w} [{next(r.output for r in mine if r.nodeid.endswith(n))[:400]}]"
+                for n, (a, w) in diff.items()
+            )
+        )
+        assert sum(r.score for r in mine) == expected["score"], (
+            f"{case.name}: {assignment} scored {sum(r.score for r in mine)}, "
+            f"expected {expected['score']}"
+        )
