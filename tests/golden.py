@@ -48,6 +48,6 @@ def load_cases() -> list[GoldenCase]:
     return cases
 
 
-def test_function_name(nodeid: str) -> str:
+def short_test_name(nodeid: str) -> str:
     """'.../test_public.py::test_l2_norm' -> 'test_l2_norm' (parameters kept: 'test_x[3]')."""
     return nodeid.split("::")[-1]

@@ -6,7 +6,7 @@ import pytest
 
 from autograder.plugin import run_graders
 
-from .golden import load_cases, test_function_name
+from .golden import load_cases, short_test_name
 
 CASES = load_cases()
 
@@ -17,7 +17,7 @@ def test_golden_submission_scores_as_stated(case):
     for assignment, expected in case.assignments.items():
         mine = [r for r in results if r.assignment == assignment]
         assert mine, f"{case.name}: no results for {assignment}"
-        actual = {test_function_name(r.nodeid): r.status for r in mine}
+        actual = {short_test_name(r.nodeid): r.status for r in mine}
         unknown = set(expected.get("statuses", {})) - set(actual)
         assert not unknown, f"{case.name}: expected.json names unknown tests {sorted(unknown)}"
         wanted = {name: expected.get("statuses", {}).get(name, "passed") for name in actual}
