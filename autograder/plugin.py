@@ -31,7 +31,7 @@ from .course import ASSIGNMENTS, GRADERS_DIR, default_solutions_dir, find_submis
 from .errors import NotAttempted, StudentError
 from .formatting import format_call
 from .results import Status, TestResult, to_gradescope
-from .sandbox.process import FunctionRef, Limits, Sandbox
+from .sandbox.process import FunctionRef, Sandbox
 
 MAX_PRINTED_CHARS = 2000
 
@@ -46,6 +46,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--student", default=None, help="student id (seeds rng; default: folder name)")
     group.addoption("--hidden", action="store_true", help="also run hidden tests")
     group.addoption("--aimath-json", default=None, help="write Gradescope results.json here")
+    group.addoption("--call-timeout", type=float, default=None,
+                    help="default time limit per call in seconds (timeout markers still win)")  # fmt: skip
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -68,6 +70,7 @@ class GradingSession:
         self.student = config.getoption("student") or self.submission.name
         self.hidden = bool(config.getoption("hidden"))
         self.json_path = config.getoption("aimath_json")
+        self.call_timeout_s = config.getoption("call_timeout")
         self.sandboxes: dict[str, Sandbox | None] = {}
         self.references: dict[str, types.ModuleType] = {}
         self.results: list[TestResult] = []
@@ -104,9 +107,7 @@ class GradingSession:
     def sandbox_for(self, assignment: str) -> Sandbox | None:
         if assignment not in self.sandboxes:
             path = find_submission_file(self.submission, assignment)
-            self.sandboxes[assignment] = None if path is None else Sandbox(
-                path, assignment, limits=Limits(timeout_s=ASSIGNMENTS[assignment].timeout_s)
-            )  # fmt: skip
+            self.sandboxes[assignment] = None if path is None else Sandbox(path, assignment)
         return self.sandboxes[assignment]
 
     def reference(self, assignment: str) -> types.ModuleType:
@@ -254,7 +255,8 @@ def sub(request: pytest.FixtureRequest) -> SubmissionProxy:
     if assignment not in ASSIGNMENTS:
         raise LookupError(f"grader folder {assignment!r} is not an assignment in the catalog")
     marker = request.node.get_closest_marker("timeout")
-    timeout_s = float(marker.args[0]) if marker else ASSIGNMENTS[assignment].timeout_s
+    default_s = session.call_timeout_s or ASSIGNMENTS[assignment].timeout_s
+    timeout_s = float(marker.args[0]) if marker else default_s
     sandbox = session.sandbox_for(assignment)
     filename = sandbox.filename if sandbox else f"{assignment}.py"
     proxy = SubmissionProxy(sandbox, filename, timeout_s)
@@ -294,6 +296,7 @@ def run_graders(
     student: str | None = None,
     solutions: Path | None = None,
     json_path: Path | None = None,
+    timeout_s: float | None = None,
     extra_args: tuple[str, ...] = (),
 ) -> list[TestResult]:
     """Run the graders of ``assignments`` (default: all) on a submission folder, in this process.
@@ -318,6 +321,8 @@ def run_graders(
         args += ["--solutions", str(solutions)]
     if json_path:
         args += ["--aimath-json", str(json_path)]
+    if timeout_s:
+        args += ["--call-timeout", str(timeout_s)]
     args += list(extra_args)
     capture = _SessionCapture()
     with contextlib.redirect_stdout(io.StringIO()) as out:

@@ -47,9 +47,8 @@ PASSED_ENV = ("PATH", "LANG", "LC_ALL", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits of one worker. The time limit applies to each call separately."""
+    """Resource limits of one worker (each call's time limit is given with the call)."""
 
-    timeout_s: float = 10.0
     load_timeout_s: float = 30.0
     memory_mb: int = 4096
     file_mb: int = 64

@@ -1,0 +1,217 @@
+"""The worker process: loading, calling, and every way a submission can misbehave."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.errors import (
+    CallTimeout,
+    LoadFailed,
+    MissingFunction,
+    NotAttempted,
+    StudentRaised,
+    UnsupportedReturn,
+    WorkerCrashed,
+)
+from autograder.sandbox.process import FunctionRef, Limits, Sandbox
+
+
+def make(tmp_path: Path, source: str, name: str = "lec01_vectors.py") -> Sandbox:
+    path = tmp_path / name
+    path.write_text(source)
+    return Sandbox(path, path.stem, limits=Limits(load_timeout_s=5))
+
+
+def call(box: Sandbox, fn: str, *args, timeout_s: float = 5.0, **kwargs):
+    value, _ = box.call(fn, args, kwargs, timeout_s=timeout_s, call=f"{fn}(...)")
+    return value
+
+
+def test_calls_return_plain_data_and_keep_state_between_calls(tmp_path):
+    src = "import numpy as np\nCOUNT = []\ndef f(x):\n    COUNT.append(1)\n    return x * 2, len(COUNT)\n"
+    with make(tmp_path, src) as box:
+        value, n = call(box, "f", np.arange(3))
+        assert np.array_equal(value, [0, 2, 4]) and n == 1
+        assert call(box, "f", 1.5) == (3.0, 2)  # one worker serves every call
+        assert box.starts == 1
+
+
+def test_printed_output_is_returned_with_the_call(tmp_path):
+    with make(tmp_path, "def f():\n    print('hello')\n    return 1\n") as box:
+        assert box.call("f", (), {}, timeout_s=5, call="f()") == (1, "hello\n")
+
+
+def test_syntax_error_names_file_and_line(tmp_path):
+    with make(tmp_path, "def f(:\n    return 1\n") as box:
+        with pytest.raises(LoadFailed, match=r"(?s)lec01_vectors.py.*SyntaxError.*line 1"):
+            call(box, "f")
+        with pytest.raises(LoadFailed):  # cached: not loaded again for every test
+            call(box, "f")
+        assert box.starts == 1
+
+
+def test_exception_at_import_is_a_load_failure(tmp_path):
+    with make(tmp_path, "x = 1\nraise RuntimeError('boom at import')\n") as box:
+        with pytest.raises(LoadFailed, match=r"RuntimeError: boom at import\n.*line 2"):
+            call(box, "f")
+
+
+def test_missing_function(tmp_path):
+    with make(tmp_path, "def g():\n    return 1\n") as box:
+        with pytest.raises(MissingFunction, match="lec01_vectors.py has no function f"):
+            call(box, "f")
+
+
+def test_student_exception_reports_type_message_and_line(tmp_path):
+    src = "def helper(x):\n    return 1 / x\n\ndef f(x):\n    return helper(x)\n"
+    with make(tmp_path, src) as box:
+        with pytest.raises(StudentRaised) as info:
+            call(box, "f", 0)
+        exc = info.value.exc
+        assert exc.type == "ZeroDivisionError" and exc.is_a("ArithmeticError")
+        assert (exc.line, exc.function, exc.source) == (2, "helper", "return 1 / x")
+        assert "lec01_vectors.py, line 2, in helper: return 1 / x" in str(info.value)
+
+
+def test_not_implemented_is_not_attempted(tmp_path):
+    with make(tmp_path, "def f(x):\n    raise NotImplementedError\n") as box:
+        with pytest.raises(NotAttempted):
+            call(box, "f", 1)
+
+
+def test_timeout_costs_one_call_and_the_next_call_gets_a_fresh_worker(tmp_path):
+    src = "def spin():\n    while True:\n        pass\n\ndef ok():\n    return 42\n"
+    with make(tmp_path, src) as box:
+        start = time.monotonic()
+        with pytest.raises(CallTimeout, match=r"spin\(\.\.\.\) did not finish within .* 0.5 s"):
+            call(box, "spin", timeout_s=0.5)
+        assert time.monotonic() - start < 3
+        assert call(box, "ok") == 42
+        assert box.starts == 2
+
+
+@pytest.mark.parametrize(
+    "body, pattern",
+    [
+        ("import os; os._exit(0)", "exited with status 0"),
+        ("import os, signal; os.kill(os.getpid(), signal.SIGKILL)", "killed by signal SIGKILL"),
+    ],
+)
+def test_worker_death_fails_the_call_and_recovers(tmp_path, body, pattern):
+    src = f"def die():\n    {body}\n\ndef ok():\n    return 'alive'\n"
+    with make(tmp_path, src) as box:
+        with pytest.raises(WorkerCrashed, match=pattern):
+            call(box, "die")
+        assert call(box, "ok") == "alive"
+
+
+def test_sys_exit_is_an_exception_not_an_exit(tmp_path):
+    with make(tmp_path, "import sys\ndef f():\n    sys.exit(0)\n") as box:
+        with pytest.raises(StudentRaised, match="SystemExit"):
+            call(box, "f")
+
+
+def test_memory_limit(tmp_path):
+    src = "import numpy as np\ndef hog():\n    return np.ones(10**11).sum()\ndef ok():\n    return 1\n"
+    path = tmp_path / "lec01_vectors.py"
+    path.write_text(src)
+    with Sandbox(path, "lec01_vectors", limits=Limits(memory_mb=1024)) as box:
+        with pytest.raises(StudentRaised, match="MemoryError"):
+            call(box, "hog")
+        assert call(box, "ok") == 1
+
+
+@pytest.mark.parametrize(
+    "expr, what",
+    [
+        ("type('Liar', (np.ndarray,), {'__eq__': lambda s, o: True})((3,))", "subclass of numpy.ndarray"),
+        ("object()", "of type object"),
+        ("np.array(['a', 'b'])", "dtype <U1"),
+        ("lambda: 1", "function"),
+        ("{1: 2}", "key of type int"),
+    ],
+)
+def test_unsupported_return_types(tmp_path, expr, what):
+    with make(tmp_path, f"import numpy as np\ndef f():\n    return {expr}\n") as box:
+        with pytest.raises(UnsupportedReturn, match=what):
+            call(box, "f")
+
+
+def test_function_references_run_the_submissions_own_function(tmp_path):
+    src = "def square(v):\n    return v * v\n\ndef apply(fun, v):\n    return fun(v) + 1\n"
+    with make(tmp_path, src) as box:
+        assert call(box, "apply", FunctionRef("square"), 3) == 10
+
+
+def test_worker_cannot_import_the_grader_or_the_solutions(tmp_path):
+    src = (
+        "import importlib.util, os, sys\n"
+        "def probe():\n"
+        "    found = {n: importlib.util.find_spec(n) is not None for n in ('autograder', 'solutions')}\n"
+        "    return found, os.getcwd(), os.environ.get('HOME')\n"
+    )
+    with make(tmp_path, src) as box:
+        found, cwd, home = call(box, "probe")
+        assert found == {"autograder": False, "solutions": False}
+        assert cwd != os.getcwd() and "aimath-worker-" in cwd and home == cwd
+        assert not Path(cwd).exists() or box.tmpdir is not None
+
+
+def test_notebook_submission(tmp_path):
+    nb = {
+        "nbformat": 4, "nbformat_minor": 5, "metadata": {},
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": "# Lecture 1", "id": "a"},
+            {"cell_type": "code", "metadata": {}, "source": "%matplotlib inline\nimport numpy as np",
+             "outputs": [], "execution_count": None, "id": "b"},
+            {"cell_type": "code", "metadata": {}, "source": "def f(x):\n    return np.sum(x)\n\ndef g():\n    return 1 / 0",
+             "outputs": [], "execution_count": None, "id": "c"},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "lec01_vectors.ipynb"
+    path.write_text(json.dumps(nb))
+    with Sandbox(path, "lec01_vectors") as box:
+        assert call(box, "f", np.arange(4)) == 6
+        with pytest.raises(StudentRaised, match=r"cell 2, line 5, in g"):
+            call(box, "g")
+
+
+def test_broken_notebook_is_a_load_failure_naming_the_file(tmp_path):
+    path = tmp_path / "lec01_vectors.ipynb"
+    path.write_text('{"cells": [ this is not json')
+    with Sandbox(path, "lec01_vectors") as box:
+        with pytest.raises(LoadFailed, match=r"lec01_vectors.ipynb could not be loaded"):
+            call(box, "f")
+
+
+def test_endless_loop_at_import_is_a_load_failure(tmp_path):
+    path = tmp_path / "lec01_vectors.py"
+    path.write_text("while True:\n    pass\n")
+    with Sandbox(path, "lec01_vectors", limits=Limits(load_timeout_s=0.5)) as box:
+        with pytest.raises(LoadFailed, match="importing lec01_vectors.py did not finish within its time limit of 0.5 s"):
+            call(box, "f")
+
+
+def test_stop_kills_children_of_the_worker(tmp_path):
+    src = (
+        "import subprocess, sys\n"
+        "def spawn():\n"
+        "    p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        "    return p.pid\n"
+    )
+    with make(tmp_path, src) as box:
+        pid = call(box, "spawn")
+    time.sleep(0.2)
+    try:
+        os.kill(pid, 0)
+        with open(f"/proc/{pid}/stat") as f:
+            alive = f.read().split()[2] != "Z"
+    except (ProcessLookupError, FileNotFoundError):
+        alive = False
+    assert not alive
