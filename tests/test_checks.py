@@ -1,0 +1,149 @@
+"""checks.py: what passes, what fails, and what the messages say."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograder.checks import (
+    DEFAULT_ATOL,
+    DEFAULT_RTOL,
+    CheckError,
+    check_close,
+    check_equal,
+    check_raises,
+    check_shape,
+    check_true,
+)
+from autograder.errors import NotAttempted, RemoteException, StudentRaised
+
+
+def fails(fn, *args, **kwargs) -> str:
+    with pytest.raises(CheckError) as info:
+        fn(*args, **kwargs)
+    return str(info.value)
+
+
+@pytest.mark.parametrize(
+    "actual, expected",
+    [
+        (1.0, 1.0),
+        (1.0 + 1e-9, 1.0),
+        (np.float32(0.5), 0.5),
+        (3, 3.0),
+        (np.array(2.0), 2.0),
+        ([1, 2, 3], np.array([1.0, 2.0, 3.0])),
+        ((1.0, 2.0), np.array([1.0, 2.0])),
+        (np.array([1, 2]), np.array([1.0, 2.0])),
+        (np.array([np.nan, np.inf]), np.array([np.nan, np.inf])),
+        (np.zeros((0, 3)), np.zeros((0, 3))),
+        (1e-12, 0.0),
+        (np.array([1 + 1j]), np.array([1 + 1j])),
+    ],
+)
+def test_check_close_passes(actual, expected):
+    check_close(actual, expected, name="f(x)")
+
+
+def test_scalar_message_names_call_returned_expected_errors_and_tolerance():
+    msg = fails(check_close, 7.0, np.sqrt(54), name="l2_norm(array([1, 7, 2]))")
+    assert msg.startswith("l2_norm(array([1, 7, 2])) returned a wrong value.")
+    assert "returned: 7.0" in msg and "expected: 7.3484692283495345" in msg
+    assert "absolute error 0.348, relative error 0.0474" in msg
+    assert f"tolerance: |error| <= {DEFAULT_ATOL:g} + {DEFAULT_RTOL:g} * |expected|" in msg
+
+
+def test_array_message_gives_count_and_worst_index():
+    expected = np.arange(6.0).reshape(2, 3)
+    actual = expected.copy()
+    actual[0, 1] += 0.5
+    actual[1, 2] += 3.0
+    msg = fails(check_close, actual, expected, name="pinv(A)")
+    assert "2 of 6 elements differ" in msg
+    assert "worst at index [1, 2]: returned 8.0, expected 5.0" in msg
+    assert "absolute error 3, relative error 0.6" in msg
+
+
+def test_shape_is_checked_before_values():
+    msg = fails(check_close, np.zeros((3, 1)), np.zeros(3), name="f(x)")
+    assert "returned an array of shape (3, 1); expected shape (3,)" in msg
+
+
+def test_a_length_one_array_is_not_a_scalar():
+    assert "expected a single number" in fails(check_close, np.array([1.0]), 1.0, name="f(x)")
+
+
+def test_dtype_kind_is_checked_after_shape():
+    msg = fails(check_close, np.array([True, False]), np.array([1.0, 0.0]), name="f(x)")
+    assert "returned boolean values (dtype bool); expected floating-point values" in msg
+    assert "expected a number" in fails(check_close, True, 1.0, name="f(x)")
+
+
+def test_none_and_non_numeric_returns():
+    assert "Did you forget `return`?" in fails(check_close, None, 1.0, name="f(x)")
+    assert "Did you forget `return`?" in fails(check_close, None, np.zeros(2), name="f(x)")
+    assert "returned a str" in fails(check_close, "1.0", 1.0, name="f(x)")
+    assert "not a rectangular array" in fails(check_close, [[1], [1, 2]], np.zeros(2), name="f")
+    assert "returned a dict" in fails(check_close, {"a": 1}, np.zeros(2), name="f(x)")
+
+
+def test_nan_where_a_number_is_expected_fails():
+    msg = fails(check_close, np.array([1.0, np.nan]), np.array([1.0, 2.0]), name="f(x)")
+    assert "worst at index [1]: returned nan, expected 2.0" in msg
+
+
+def test_tolerances_are_respected_and_named():
+    check_close(1.01, 1.0, rtol=0.02, name="f")
+    assert "tolerance: |error| <= 0 + 0.001 * |expected|" in fails(
+        check_close, 1.01, 1.0, rtol=1e-3, atol=0, name="f"
+    )
+
+
+def test_check_shape():
+    check_shape(np.zeros((2, 3)), (2, 3), name="f")
+    check_shape([[1, 2, 3]], (1, 3), name="f")
+    assert "shape (3, 2); expected shape (2, 3)" in fails(check_shape, np.zeros((3, 2)), (2, 3), name="f")
+
+
+def test_check_equal():
+    check_equal([1, (2, "a")], [1, (2, "a")], name="f")
+    check_equal(np.array([1, 2]), np.array([1, 2]), name="f")
+    fails(check_equal, 1, True, name="f")
+    fails(check_equal, True, 1, name="f")
+    fails(check_equal, [1, 2], [1, 2, 3], name="f")
+    fails(check_equal, np.array([1, 3]), np.array([1, 2]), name="f")
+    assert "returned: None" in fails(check_equal, None, 0, name="f")
+
+
+def test_check_true():
+    check_true(True, message="never shown")
+    assert fails(check_true, False, name="g(x)", message="is not symmetric") == "g(x) is not symmetric"
+
+
+def remote(type_name: str, mro: tuple[str, ...]) -> StudentRaised:
+    return StudentRaised("f(0)", "lec01_vectors.py", RemoteException(type_name, "msg", mro, line=3))
+
+
+def raising(exc):
+    def fn(*args):
+        raise exc
+
+    fn.__name__ = "f"
+    return fn
+
+
+def test_check_raises():
+    check_raises(ValueError, raising(remote("ValueError", ("ValueError", "Exception"))), 0)
+    check_raises(ValueError, raising(remote("MyError", ("MyError", "ValueError"))), 0)
+    msg = fails(check_raises, ValueError, raising(remote("ZeroDivisionError", ("ZeroDivisionError",))), 0)
+    assert "f(0) raised ZeroDivisionError: msg; expected ValueError" in msg
+    assert "lec01_vectors.py, line 3" in msg
+
+    def returns(x):
+        return 0.5
+
+    assert "returns(0) returned 0.5; expected it to raise ValueError" in fails(
+        check_raises, ValueError, returns, 0
+    )
+    with pytest.raises(NotAttempted):
+        check_raises(ValueError, raising(NotAttempted("stub")), 0)
