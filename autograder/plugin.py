@@ -107,7 +107,8 @@ class GradingSession:
     def sandbox_for(self, assignment: str) -> Sandbox | None:
         if assignment not in self.sandboxes:
             path = find_submission_file(self.submission, assignment)
-            self.sandboxes[assignment] = None if path is None else Sandbox(path, assignment)
+            hide = (self.solutions, GRADERS_DIR)
+            self.sandboxes[assignment] = None if path is None else Sandbox(path, assignment, hide=hide)
         return self.sandboxes[assignment]
 
     def reference(self, assignment: str) -> types.ModuleType:

@@ -215,3 +215,43 @@ def test_stop_kills_children_of_the_worker(tmp_path):
     except (ProcessLookupError, FileNotFoundError):
         alive = False
     assert not alive
+
+
+ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.skipif(not ROOT, reason="isolation (mount namespace, privilege drop) needs root")
+def test_isolation_hides_solutions_cuts_network_and_drops_root(tmp_path):
+    solution = REPO / "solutions" / "lec01_vectors.py"
+    grader_cwd = Path.cwd()
+    src = f"""
+import os, signal, socket
+def probe():
+    out = {{"uid": os.getuid()}}
+    for key, action in [
+        ("read_solution", lambda: open({str(solution)!r}).read()),
+        ("list_graders", lambda: os.listdir({str(REPO / "autograder" / "graders")!r})),
+        ("write_grader_cwd", lambda: open({str(grader_cwd / "results.json")!r}, "w").write("{{}}")),
+        ("kill_grader", lambda: os.kill(os.getppid(), signal.SIGTERM)),
+        ("connect", lambda: socket.create_connection(("127.0.0.1", 22), timeout=1)),
+        ("write_cwd", lambda: open("scratch.txt", "w").write("ok")),
+    ]:
+        try:
+            result = action()
+            out[key] = "allowed" if key != "list_graders" else sorted(result)
+        except Exception as exc:
+            out[key] = type(exc).__name__
+    return out
+"""
+    with make(tmp_path, src) as box:
+        out = call(box, "probe")
+        assert set(box.isolation) >= {"hidden-paths", "no-network", "user=nobody"}
+    assert out["uid"] != 0
+    assert out["read_solution"] in ("FileNotFoundError", "PermissionError")
+    assert out["list_graders"] == []
+    assert out["write_grader_cwd"] == "PermissionError"
+    assert out["kill_grader"] == "PermissionError"
+    assert out["connect"] in ("OSError", "ConnectionRefusedError", "TimeoutError")
+    assert out["write_cwd"] == "allowed"
+    assert not (grader_cwd / "results.json").exists() or (grader_cwd / "results.json").read_text() != "{}"

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import wire
+from ..course import GRADERS_DIR, default_solutions_dir
 from ..errors import (
     CallTimeout,
     LoadFailed,
@@ -41,6 +42,7 @@ from ..errors import (
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 WIRE_MODULE = Path(wire.__file__)
 STDERR_TAIL_BYTES = 4096
+MAX_SOURCE_BYTES = 5 * 1024 * 1024
 # Variables the worker keeps from the grader's environment; everything else is dropped.
 PASSED_ENV = ("PATH", "LANG", "LC_ALL", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
@@ -52,6 +54,8 @@ class Limits:
     load_timeout_s: float = 30.0
     memory_mb: int = 4096
     file_mb: int = 64
+    user: str | None = "nobody"  # who the worker becomes, where the grader runs as root
+    network: bool = False
 
 
 class FunctionRef:
@@ -73,10 +77,19 @@ def _encode_extension(value: Any) -> dict | None:
 class Sandbox:
     """A worker process holding one imported submission file."""
 
-    def __init__(self, path: Path, module: str, *, limits: Limits = Limits()) -> None:
+    def __init__(
+        self,
+        path: Path,
+        module: str,
+        *,
+        limits: Limits = Limits(),
+        hide: tuple[Path, ...] | None = None,
+    ) -> None:
         self.path = Path(path).resolve()
         self.module = module
         self.limits = limits
+        self.hide = tuple(hide) if hide is not None else (default_solutions_dir(), GRADERS_DIR)
+        self.isolation: tuple[str, ...] = ()
         self.proc: subprocess.Popen | None = None
         self.tmpdir: tempfile.TemporaryDirectory | None = None
         self.load_error: LoadFailed | None = None
@@ -97,7 +110,9 @@ class Sandbox:
             raise self.load_error
         if self.proc is not None:
             return
+        source = self._read_source()
         self.tmpdir = tempfile.TemporaryDirectory(prefix="aimath-worker-")
+        _give_to_worker_user(self.tmpdir.name, self.limits.user)
         env = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}
         env.update(
             HOME=self.tmpdir.name, TMPDIR=self.tmpdir.name, PYTHONHASHSEED="0",
@@ -115,7 +130,9 @@ class Sandbox:
         threading.Thread(target=self._drain_stderr, args=(self.proc,), daemon=True).start()
         try:
             reply = self._request(
-                {"op": "load", "path": str(self.path), "module": self.module},
+                {"op": "load", "path": str(self.path), "module": self.module, "source": source,
+                 "hide": [str(p) for p in self.hide], "user": self.limits.user,
+                 "network": self.limits.network},  # fmt: skip
                 timeout_s=self.limits.load_timeout_s,
                 call=f"importing {self.filename}",
             )
@@ -134,7 +151,29 @@ class Sandbox:
         if type(names) is not list or not all(type(n) is str for n in names):
             raise self._fail(ProtocolError("the worker sent a malformed reply to 'load'"))
         self.functions = frozenset(names)
+        isolation = reply.get("isolation")
+        self.isolation = tuple(i for i in isolation if type(i) is str) if type(isolation) is list else ()
         self.load_output = _text(reply.get("output"))
+
+    def _read_source(self) -> str:
+        """The submission's text, read here so the worker never needs to open the grader's files."""
+        try:
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            self.load_error = LoadFailed(f"{self.filename} could not be read: {exc.strerror}")
+            raise self.load_error from None
+        if len(raw) > MAX_SOURCE_BYTES:
+            self.load_error = LoadFailed(
+                f"{self.filename} is too large ({len(raw)} bytes; at most {MAX_SOURCE_BYTES})"
+            )
+            raise self.load_error
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            self.load_error = LoadFailed(
+                f"{self.filename} is not UTF-8 text (byte {exc.start} cannot be decoded)"
+            )
+            raise self.load_error from None
 
     def stop(self) -> None:
         """Kill the worker (and anything it started) and remove its scratch folder."""
@@ -267,6 +306,18 @@ class Sandbox:
         time.sleep(0.05)  # let the drain thread catch the last words of a dying worker
         text = b"".join(self.stderr_tail)[-STDERR_TAIL_BYTES:].decode("utf-8", "replace").strip()
         return "\n".join("    " + line for line in text.splitlines()[-20:])
+
+
+def _give_to_worker_user(folder: str, user: str | None) -> None:
+    """Let the (unprivileged) worker user own its scratch folder; a no-op unless we are root."""
+    if user and hasattr(os, "geteuid") and os.geteuid() == 0:
+        import pwd
+
+        try:
+            entry = pwd.getpwnam(user)
+        except KeyError:
+            return
+        os.chown(folder, entry.pw_uid, entry.pw_gid)
 
 
 def _text(value: Any) -> str:

@@ -10,10 +10,14 @@ its shape, so nothing here needs to be trusted and a submission that tampers wit
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import io
+import linecache
 import os
+import stat
 import sys
+import tempfile
 import traceback
 import types
 
@@ -116,7 +120,7 @@ class Worker:
                 return
             op = request.get("op")
             if op == "load":
-                reply = self.load(request["path"], request["module"])
+                reply = self.load(request)
             elif op == "call":
                 reply = self.call(request)
             else:
@@ -124,12 +128,16 @@ class Worker:
             reply["id"] = request.get("id")
             self.send(reply)
 
-    def load(self, path: str, name: str) -> dict:
+    def load(self, request: dict) -> dict:
+        """Isolate this process, then import the submission from the source text it was sent."""
+        path, name, text = request["path"], request["module"], request["source"]
+        isolation = isolate(request.get("hide", []), request.get("user"), request.get("network"))
         self.filename = path
         sys.path.insert(0, os.path.dirname(path))  # the submission's own helper modules
         sys.stdout = sys.stderr = self.output
         try:
-            source = self._read_source(path)
+            source = self._notebook_source(text) if path.endswith(".ipynb") else text
+            linecache.cache[path] = (len(source), None, source.splitlines(True), path)
             module = types.ModuleType(name)
             module.__file__ = path
             sys.modules[name] = module
@@ -137,23 +145,20 @@ class Worker:
             exec(code, module.__dict__)
         except BaseException as exc:  # noqa: BLE001 - everything the submission does is reported
             return {"op": "loaded", "ok": False, "error": self.describe_exception(exc),
-                    "output": self.output.take()}  # fmt: skip
+                    "output": self.output.take(), "isolation": isolation}  # fmt: skip
         finally:
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
         self.module = module
         functions = sorted(
             k for k, v in vars(module).items() if callable(v) and not k.startswith("_")
         )
-        return {"op": "loaded", "ok": True, "functions": functions, "output": self.output.take()}
+        return {"op": "loaded", "ok": True, "functions": functions, "output": self.output.take(),
+                "isolation": isolation}  # fmt: skip
 
-    def _read_source(self, path: str) -> str:
-        with open(path, "rb") as f:
-            raw = f.read()
-        if not path.endswith(".ipynb"):
-            return raw.decode("utf-8-sig")
+    def _notebook_source(self, text: str) -> str:
         import nbformat  # only for notebooks: reading a notebook is untrusted work too
 
-        nb = nbformat.reads(raw.decode("utf-8-sig"), as_version=4)
+        nb = nbformat.reads(text, as_version=4)
         lines: list[str] = []
         code_cells = [c for c in nb.cells if c.cell_type == "code"]
         for number, cell in enumerate(code_cells, start=1):
@@ -207,14 +212,105 @@ class Worker:
 
     def _where(self, lineno: int, function: str, text: str | None) -> dict:
         if text is None:
-            import linecache
-
-            text = linecache.getline(self.filename, lineno) if not self.cell_starts else ""
+            text = linecache.getline(self.filename, lineno)
         place = {"line": lineno, "function": function, "source": text.strip()[:200]}
         for first, number in self.cell_starts:
             if lineno >= first:
                 place["cell"], place["line"] = number, lineno - first + 1
         return place
+
+
+CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 0x4000, 1 << 18
+MS_BIND, MS_MOVE = 4096, 8192
+
+
+def isolate(hide: list[str], user: str | None, network: bool | None) -> list[str]:
+    """Hide paths, cut the network and drop root, as far as this process is allowed to.
+
+    Needs root (CAP_SYS_ADMIN): in a private mount namespace an empty read-only tmpfs is mounted
+    over each hidden path (the solutions, the graders); a fresh network namespace has no
+    interfaces up; then the process becomes ``user`` for good, so it can undo none of it, cannot
+    signal or inspect the grader, and can write only where that user may. Without root it returns
+    [] and the worker runs as the invoking user (a student's own self-check).
+    """
+    applied: list[str] = []
+    if os.name != "posix" or os.geteuid() != 0:
+        return applied
+    libc = ctypes.CDLL(None, use_errno=True)
+    private = libc.unshare(CLONE_NEWNS) == 0
+    private = private and libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) == 0
+    if private:
+        flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC
+        hidden = [p for p in hide if os.path.isdir(p)]
+        if all(libc.mount(b"tmpfs", p.encode(), b"tmpfs", flags, b"size=4k") == 0 for p in hidden):
+            applied.append("hidden-paths")
+    if not network and libc.unshare(CLONE_NEWNET) == 0:
+        applied.append("no-network")
+    # Python itself may live below a folder other users cannot enter (pyenv in /root): expose it.
+    python_dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, *filter(os.path.isdir, sys.path)}
+    if user and private and _expose(libc, sorted(python_dirs)):
+        applied.append("python-exposed")
+    if user and (private or not _blocked_ancestor(sys.prefix)):
+        import pwd
+
+        try:
+            entry = pwd.getpwnam(user)
+            os.setgroups([])
+            os.setgid(entry.pw_gid)
+            os.setuid(entry.pw_uid)
+            applied.append(f"user={user}")
+        except (KeyError, OSError):
+            pass
+    return applied
+
+
+def _blocked_ancestor(path: str) -> str | None:
+    """The first folder above ``path`` that other users may not enter, if any."""
+    parts = os.path.abspath(path).split(os.sep)
+    for i in range(2, len(parts)):
+        folder = os.sep.join(parts[:i])
+        if not os.stat(folder).st_mode & stat.S_IXOTH:
+            return folder
+    return None
+
+
+def _expose(libc: ctypes.CDLL, paths: list[str]) -> bool:
+    """In this mount namespace, replace each closed folder above ``paths`` by an open one.
+
+    The closed folder (say /root, mode 700) gets an empty tmpfs of mode 755 mounted over it, and
+    the one entry below it that leads to each path (/root/.pyenv) is moved back in from a staging
+    bind mount; nothing else of the closed folder is visible. Returns True if anything was done.
+    """
+    done = False
+    for _ in range(8):  # folders closed inside exposed ones are opened in the next round
+        children: dict[str, set[str]] = {}
+        for path in paths:
+            blocked = _blocked_ancestor(path)
+            if blocked is not None:
+                rest = os.path.relpath(path, blocked).split(os.sep)[0]
+                children.setdefault(blocked, set()).add(rest)
+        if not children:
+            return done
+        for blocked, names in children.items():
+            stage = tempfile.mkdtemp(prefix="expose-")
+            staged = []
+            for name in sorted(names):
+                target = os.path.join(stage, name)
+                os.mkdir(target)
+                source = os.path.join(blocked, name).encode()
+                if libc.mount(source, target.encode(), None, MS_BIND | MS_REC, None) != 0:
+                    return done
+                staged.append((target, name))
+            if libc.mount(b"tmpfs", blocked.encode(), b"tmpfs", 0, b"mode=755,size=64k") != 0:
+                return done
+            for target, name in staged:
+                os.mkdir(os.path.join(blocked, name))
+                if libc.mount(target.encode(), os.path.join(blocked, name).encode(), None,
+                              MS_MOVE, None) != 0:  # fmt: skip
+                    return done
+            done = True
+    return done
 
 
 def _apply_limits(memory_mb: int, file_mb: int) -> None:

@@ -1,0 +1,215 @@
+"""Public tests for lec02_matrices: students run these with `aimath check`."""
+
+import numpy as np
+import pytest
+
+from autograder.checks import check_close, check_raises
+
+# The lecture's matrices (AI Math 2강).
+X_LECTURE = np.array([[1, -2, 3], [7, 5, 0], [-2, -1, 2]])
+Y_LECTURE = np.array([[0, 1], [1, -1], [-2, 1]])
+# The lecture's regression data: y = X @ [1, 2] + 3, so beta = [1, 2, 3] (intercept last).
+X_REGRESSION = np.array([[1, 1], [1, 2], [2, 2], [2, 3]])
+Y_REGRESSION = np.array([6, 8, 9, 11])
+
+# Random matrices for inverse / pinv / least squares are drawn with condition number below this,
+# so the lecture's normal-equation formula (whose error grows like cond(A)**2 * eps) still agrees
+# with numpy's SVD-based oracles within DEFAULT_RTOL / DEFAULT_ATOL.
+MAX_COND = 100.0
+
+
+def full_rank(rng, n, m):
+    """A random (n, m) matrix of full rank with a moderate condition number."""
+    for _ in range(1000):
+        A = rng.normal(size=(n, m))
+        if np.linalg.cond(A) < MAX_COND:
+            return A
+    raise RuntimeError(f"could not draw a well-conditioned {n}x{m} matrix")
+
+
+def low_rank(rng, n, rank):
+    """A random (n, n) matrix of the given rank < n: singular, though rounding hides it from LU."""
+    return rng.normal(size=(n, rank)) @ rng.normal(size=(rank, n))
+
+
+# -- matmul ---------------------------------------------------------------------------------
+@pytest.mark.points(2)
+def test_matmul_lecture_example(sub, rng):
+    """matmul: the lecture's X @ Y and random matrices of several shapes"""
+    expected = np.array([[-8, 6], [5, 2], [-5, 1]])
+    check_close(sub.matmul(X_LECTURE, Y_LECTURE), expected, name=sub.last_call)
+    for n, d, m in ((1, 1, 1), (2, 5, 3), (4, 1, 4), (3, 3, 3), (1, 6, 2)):
+        X, Y = rng.normal(size=(n, d)), rng.normal(size=(d, m))
+        check_close(sub.matmul(X, Y), np.einsum("ik,kj->ij", X, Y), name=sub.last_call)
+    X, Y = rng.integers(-5, 6, size=(3, 4)), rng.integers(-5, 6, size=(4, 2))
+    check_close(sub.matmul(X, Y), np.einsum("ik,kj->ij", X, Y), name=sub.last_call)
+
+
+@pytest.mark.points(1)
+def test_matmul_inner_dimension_mismatch(sub, rng):
+    """matmul: inner dimensions that do not agree raise ValueError"""
+    X, Y = rng.normal(size=(2, 3)), rng.normal(size=(3, 4))
+    check_close(sub.matmul(X, Y), np.einsum("ik,kj->ij", X, Y), name=sub.last_call)
+    check_raises(ValueError, sub.matmul, rng.normal(size=(2, 3)), rng.normal(size=(2, 3)))
+    check_raises(ValueError, sub.matmul, X_LECTURE, Y_LECTURE.T)
+
+
+# -- inner ----------------------------------------------------------------------------------
+@pytest.mark.points(2)
+def test_inner_lecture_example(sub, rng):
+    """inner: the lecture's np.inner(X, X) and random square matrices"""
+    expected = np.array([[14, -3, 6], [-3, 74, -19], [6, -19, 9]])
+    check_close(sub.inner(X_LECTURE, X_LECTURE), expected, name=sub.last_call)
+    for n in (1, 2, 4):
+        X, Y = rng.normal(size=(n, n)), rng.normal(size=(n, n))
+        check_close(sub.inner(X, Y), np.inner(X, Y), name=sub.last_call)
+
+
+@pytest.mark.points(2)
+def test_inner_different_row_counts(sub, rng):
+    """inner: X (N, D) and Y (M, D) give an (N, M) matrix of row inner products"""
+    for n, m, d in ((2, 3, 4), (5, 1, 2), (1, 4, 3), (3, 2, 1)):
+        X, Y = rng.normal(size=(n, d)), rng.normal(size=(m, d))
+        check_close(sub.inner(X, Y), np.einsum("ik,jk->ij", X, Y), name=sub.last_call)
+
+
+@pytest.mark.points(1)
+def test_inner_column_mismatch(sub, rng):
+    """inner: X and Y with different numbers of columns raise ValueError"""
+    X, Y = rng.normal(size=(2, 3)), rng.normal(size=(4, 3))
+    check_close(sub.inner(X, Y), np.inner(X, Y), name=sub.last_call)
+    check_raises(ValueError, sub.inner, rng.normal(size=(2, 3)), rng.normal(size=(3, 2)))
+    check_raises(ValueError, sub.inner, X_LECTURE, Y_LECTURE)
+
+
+# -- inverse --------------------------------------------------------------------------------
+@pytest.mark.points(2)
+def test_inverse_lecture_example(sub, rng):
+    """inverse: the lecture's X and random invertible matrices"""
+    expected = np.array([[10, 1, -15], [-14, 8, 21], [3, 5, 19]]) / 47
+    check_close(sub.inverse(X_LECTURE), expected, name=sub.last_call)
+    for n in (1, 2, 5):
+        X = full_rank(rng, n, n)
+        check_close(sub.inverse(X), np.linalg.inv(X), name=sub.last_call)
+
+
+@pytest.mark.points(1)
+def test_inverse_not_square(sub, rng):
+    """inverse: a matrix that is not square raises ValueError"""
+    X = full_rank(rng, 3, 3)
+    check_close(sub.inverse(X), np.linalg.inv(X), name=sub.last_call)
+    check_raises(ValueError, sub.inverse, rng.normal(size=(2, 3)))
+    check_raises(ValueError, sub.inverse, Y_LECTURE)
+
+
+@pytest.mark.points(2)
+def test_inverse_singular(sub, rng):
+    """inverse: singular matrices raise ValueError (also when rounding hides the singularity)"""
+    X = full_rank(rng, 4, 4)
+    check_close(sub.inverse(X), np.linalg.inv(X), name=sub.last_call)
+    check_raises(ValueError, sub.inverse, np.array([[1.0, 2.0], [2.0, 4.0]]))
+    # Rank 2: rows are in arithmetic progression. In floating point LU does not see it and
+    # np.linalg.inv returns entries near 1e16 instead of raising.
+    check_raises(ValueError, sub.inverse, np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6], [0.7, 0.8, 0.9]]))
+    check_raises(ValueError, sub.inverse, low_rank(rng, 3, 2))
+
+
+# -- pinv -----------------------------------------------------------------------------------
+@pytest.mark.points(2)
+def test_pinv_lecture_example(sub, rng):
+    """pinv: the lecture's 3x2 matrix Y, its 2x3 transpose, and random tall and wide matrices"""
+    expected = np.array([[3, 0, -3], [5, -2, -1]]) / 6
+    check_close(sub.pinv(Y_LECTURE), expected, name=sub.last_call)
+    check_close(sub.pinv(Y_LECTURE.T), expected.T, name=sub.last_call)
+    for n, m in ((4, 2), (2, 4)):
+        A = full_rank(rng, n, m)
+        check_close(sub.pinv(A), np.linalg.pinv(A), name=sub.last_call)
+
+
+@pytest.mark.points(2)
+def test_pinv_tall_square_and_wide(sub, rng):
+    """pinv: random tall (N > D), square and wide (N < D) matrices of full rank"""
+    for n, m in ((6, 3), (5, 1), (3, 3), (1, 4), (3, 7)):
+        A = full_rank(rng, n, m)
+        check_close(sub.pinv(A), np.linalg.pinv(A), name=sub.last_call)
+
+
+@pytest.mark.points(1)
+def test_pinv_rank_deficient(sub, rng):
+    """pinv: a rank-deficient matrix raises ValueError"""
+    A = full_rank(rng, 4, 2)
+    check_close(sub.pinv(A), np.linalg.pinv(A), name=sub.last_call)
+    check_raises(ValueError, sub.pinv, np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]]))
+    check_raises(ValueError, sub.pinv, np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0]]))
+
+
+# -- solve_least_squares --------------------------------------------------------------------
+@pytest.mark.points(2)
+def test_solve_least_squares(sub, rng):
+    """solve_least_squares: least squares (N > D), exact (N = D) and minimum norm (N < D)"""
+    b = np.array([1.0, 0.0, 2.0])
+    expected = np.array([[3, 0, -3], [5, -2, -1]]) / 6 @ b
+    check_close(sub.solve_least_squares(Y_LECTURE, b), expected, name=sub.last_call)
+    for n, d in ((8, 3), (4, 4), (2, 5)):
+        A, b = full_rank(rng, n, d), rng.normal(size=n)
+        x_expected = np.linalg.lstsq(A, b, rcond=None)[0]
+        check_close(sub.solve_least_squares(A, b), x_expected, name=sub.last_call)
+
+
+@pytest.mark.points(1)
+def test_solve_least_squares_wrong_b(sub, rng):
+    """solve_least_squares: b whose length is not the number of rows of A raises ValueError"""
+    A, b = full_rank(rng, 5, 2), rng.normal(size=5)
+    x_expected = np.linalg.lstsq(A, b, rcond=None)[0]
+    check_close(sub.solve_least_squares(A, b), x_expected, name=sub.last_call)
+    check_raises(ValueError, sub.solve_least_squares, A, rng.normal(size=4))
+
+
+# -- linear_regression ----------------------------------------------------------------------
+def regression_oracle(X, y):
+    """Least-squares coefficients of y ~ X with the intercept last, by numpy's lstsq."""
+    X_ = np.hstack([X, np.ones((X.shape[0], 1))])
+    return np.linalg.lstsq(X_, y, rcond=None)[0]
+
+
+@pytest.mark.points(2)
+def test_linear_regression_lecture_example(sub, rng):
+    """linear_regression: the lecture's data (beta = [1, 2, 3], intercept last) and noisy data"""
+    check_close(
+        sub.linear_regression(X_REGRESSION, Y_REGRESSION), np.array([1.0, 2.0, 3.0]),
+        name=sub.last_call,
+    )  # fmt: skip
+    for n, d in ((20, 1), (30, 3), (9, 5)):
+        X = full_rank(rng, n, d)
+        y = X @ rng.normal(size=d) + rng.normal() + 0.1 * rng.normal(size=n)
+        check_close(sub.linear_regression(X, y), regression_oracle(X, y), name=sub.last_call)
+
+
+@pytest.mark.points(1)
+def test_linear_regression_wrong_y(sub, rng):
+    """linear_regression: y whose length is not N raises ValueError"""
+    X, y = full_rank(rng, 10, 2), rng.normal(size=10)
+    check_close(sub.linear_regression(X, y), regression_oracle(X, y), name=sub.last_call)
+    check_raises(ValueError, sub.linear_regression, X, rng.normal(size=9))
+
+
+# -- predict --------------------------------------------------------------------------------
+@pytest.mark.points(2)
+def test_predict_lecture_example(sub, rng):
+    """predict: the lecture's data with beta = [1, 2, 3] (intercept last) and random models"""
+    check_close(
+        sub.predict(X_REGRESSION, np.array([1.0, 2.0, 3.0])), Y_REGRESSION.astype(float),
+        name=sub.last_call,
+    )  # fmt: skip
+    for n, d in ((5, 1), (3, 4), (1, 2)):
+        X, beta = rng.normal(size=(n, d)), rng.normal(size=d + 1)
+        check_close(sub.predict(X, beta), X @ beta[:-1] + beta[-1], name=sub.last_call)
+
+
+@pytest.mark.points(1)
+def test_predict_wrong_beta(sub, rng):
+    """predict: beta whose length is not D + 1 raises ValueError"""
+    X, beta = rng.normal(size=(4, 3)), rng.normal(size=4)
+    check_close(sub.predict(X, beta), X @ beta[:-1] + beta[-1], name=sub.last_call)
+    check_raises(ValueError, sub.predict, X, rng.normal(size=3))
+    check_raises(ValueError, sub.predict, X, rng.normal(size=5))
