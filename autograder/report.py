@@ -59,10 +59,12 @@ def print_check_report(results: list[TestResult], console: Console, *, source: s
         counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in summary.counts.items() if n)
         console.print(
             f"  {summary.assignment}: {_points(summary.score)}/{_points(summary.max_score)} "
-            f"points ({counts})\n"
+            f"points ({counts})\n",
+            soft_wrap=True,
         )
     total = sum(r.score for r in results)
     max_total = sum(r.max_score for r in results)
     where = f" for {source}" if source else ""
     style = "bold green" if total == max_total else "bold"
-    console.print(Text(f"Total{where}: {_points(total)}/{_points(max_total)} points", style=style))
+    line = Text(f"Total{where}: {_points(total)}/{_points(max_total)} points", style=style)
+    console.print(line, soft_wrap=True)
