@@ -19,10 +19,10 @@ def format_value(value: Any, *, max_chars: int = MAX_VALUE_CHARS) -> str:
         text = np.array2string(
             value, separator=", ", threshold=12, edgeitems=2, precision=8, max_line_width=10_000
         )
-        text = f"array({text})"
-        if len(text) > max_chars or "\n" in text and len(text) > max_chars // 2:
+        text = " ".join(f"array({text})".split())
+        if len(text) > max_chars:
             return f"array(shape={value.shape}, dtype={value.dtype})"
-        return " ".join(text.split())
+        return text
     if isinstance(value, np.generic):
         text = repr(value.item())
     elif type(value) is float:

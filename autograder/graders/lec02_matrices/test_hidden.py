@@ -53,7 +53,7 @@ def test_hidden_inverse_rank_deficient(sub, ref, rng):
     """inverse: unseen random singular matrices (rank < size) raise ValueError"""
     X = full_rank(rng, 5, 5)
     check_close(sub.inverse(X), ref.inverse(X), name=sub.last_call)
-    for n, rank in ((4, 3), (5, 2), (6, 1)):
+    for n, rank in ((4, 3), (5, 2), (6, 1), (3, 2), (7, 4)):
         X = rng.normal(size=(n, rank)) @ rng.normal(size=(rank, n))
         check_raises(ValueError, sub.inverse, X)
 

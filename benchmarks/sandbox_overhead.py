@@ -1,0 +1,90 @@
+"""Sandbox overhead: grading the reference solutions through workers vs. the same checks in-process.
+
+    python benchmarks/sandbox_overhead.py [--repeat 5]
+
+The baseline imports the submission into the grading process and calls it directly (what nbgrader
+and otter do, and what this project never does outside this benchmark); the measured run is the
+real path, one sandboxed worker per assignment. Both run the same graders, public and hidden, in
+the same process, alternately, and the medians are compared as a ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import time
+from pathlib import Path
+
+from autograder import plugin
+from autograder.course import ASSIGNMENTS
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class InProcess:
+    """Duck-types Sandbox: imports the file here and calls it directly (baseline only)."""
+
+    def __init__(self, path: Path, module: str) -> None:
+        spec = importlib.util.spec_from_file_location(f"bench_{module}", path)
+        self.module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(self.module)
+        self.filename = path.name
+
+    def call(self, fn, args, kwargs, *, timeout_s, call):
+        args = tuple(getattr(self.module, a.name) if isinstance(a, plugin.FunctionRef) else a
+                     for a in args)  # fmt: skip
+        return getattr(self.module, fn)(*args, **kwargs), ""
+
+    def stop(self) -> None:
+        pass
+
+
+def grade(assignments: list[str], *, in_process: bool) -> tuple[float, float]:
+    original = plugin.GradingSession.sandbox_for
+    if in_process:
+        def sandbox_for(self, assignment):
+            if assignment not in self.sandboxes:
+                path = self.submission / f"{assignment}.py"
+                self.sandboxes[assignment] = InProcess(path, assignment)
+            return self.sandboxes[assignment]
+
+        plugin.GradingSession.sandbox_for = sandbox_for
+    try:
+        start = time.perf_counter()
+        results = plugin.run_graders(REPO / "solutions", assignments, hidden=True)
+        elapsed = time.perf_counter() - start
+    finally:
+        plugin.GradingSession.sandbox_for = original
+    score = sum(r.score for r in results)
+    assert score == sum(r.max_score for r in results), "the reference must get full marks"
+    return elapsed, score
+
+
+def main() -> dict:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    assignments = list(ASSIGNMENTS)
+    grade(assignments, in_process=True)  # warm up imports and caches
+    grade(assignments, in_process=False)
+    base, boxed = [], []
+    for _ in range(args.repeat):
+        base.append(grade(assignments, in_process=True)[0])
+        boxed.append(grade(assignments, in_process=False)[0])
+    row = {
+        "assignments": " ".join(assignments),
+        "in_process_s": statistics.median(base),
+        "sandboxed_s": statistics.median(boxed),
+    }
+    row["ratio"] = row["sandboxed_s"] / row["in_process_s"]
+    print(
+        f"grading the reference ({row['assignments']}), median of {args.repeat}: "
+        f"in-process {row['in_process_s']:.3f} s, sandboxed {row['sandboxed_s']:.3f} s, "
+        f"ratio {row['ratio']:.2f}"
+    )
+    return row
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""The aimath command: exit statuses, the report, results.json, and the stubs' drift check."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder.cli import main
+from autograder.course import ASSIGNMENTS
+
+REPO = Path(__file__).resolve().parents[1]
+GRADED = ["lec01_vectors", "lec02_matrices"]
+
+
+def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "autograder.cli", *args], cwd=cwd, capture_output=True, text=True,
+        timeout=300,
+    )  # fmt: skip
+
+
+def test_reference_solutions_get_full_marks_and_exit_0(tmp_path):
+    out = tmp_path / "results.json"
+    proc = run("check", *GRADED, "--submission", "solutions", "--hidden", "--json", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads(out.read_text())
+    assert data["score"] == sum(t["max_score"] for t in data["tests"]) > 0
+    assert {t["extra_data"]["assignment"] for t in data["tests"]} == set(GRADED)
+    assert any(t["extra_data"]["hidden"] for t in data["tests"])
+    assert "Total for solutions:" in proc.stdout
+
+
+def test_stubs_score_zero_all_not_attempted_and_exit_1(tmp_path):
+    out = tmp_path / "results.json"
+    proc = run("check", *GRADED, "--json", str(out), "--hidden")
+    assert proc.returncode == 1
+    data = json.loads(out.read_text())
+    assert data["score"] == 0 and data["tests"]
+    assert {t["extra_data"]["status"] for t in data["tests"]} == {"not_attempted"}
+    assert "not attempted" in proc.stdout
+
+
+def test_results_json_has_gradescope_fields(tmp_path):
+    out = tmp_path / "r.json"
+    assert main(["check", "lec01_vectors", "--submission", "solutions", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert isinstance(data["execution_time"], float) and isinstance(data["score"], float)
+    for t in data["tests"]:
+        assert set(t) >= {"name", "number", "score", "max_score", "status", "output", "visibility"}
+        assert isinstance(t["execution_time"], float)
+        assert t["status"] in ("passed", "failed") and t["visibility"] == "visible"
+        assert t["number"].startswith("1.")
+
+
+def test_public_run_excludes_hidden_tests(tmp_path):
+    out_public, out_all = tmp_path / "p.json", tmp_path / "a.json"
+    main(["check", "lec01_vectors", "--submission", "solutions", "--json", str(out_public)])
+    main(["check", "lec01_vectors", "--submission", "solutions", "--hidden", "--json", str(out_all)])
+    public = json.loads(out_public.read_text())["tests"]
+    everything = json.loads(out_all.read_text())["tests"]
+    assert not any(t["extra_data"]["hidden"] for t in public)
+    assert len(everything) > len(public)
+    # numbering does not depend on whether hidden tests are selected
+    assert [t["number"] for t in public] == [t["number"] for t in everything[: len(public)]]
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["check", "--submission", "no/such/folder"], "no submission folder"),
+        (["check", "lec99_nothing", "--submission", "solutions"], "unknown assignment lec99_nothing"),
+        (["check", "--submission", "README.md"], "is not an assignment file"),
+        (["check", "--no-such-flag"], "unrecognized arguments"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_usage_errors_exit_2(args, fragment):
+    proc = run(*args)
+    assert proc.returncode == 2
+    assert fragment in proc.stderr
+
+
+def test_a_single_file_can_be_checked(tmp_path):
+    shutil.copy(REPO / "solutions" / "lec01_vectors.py", tmp_path / "lec01_vectors.py")
+    proc = run("check", "--submission", str(tmp_path / "lec01_vectors.py"))
+    assert proc.returncode == 0, proc.stdout
+    assert "lec01_vectors" in proc.stdout and "lec02_matrices" not in proc.stdout
+
+
+def test_broken_file_costs_only_its_own_assignment(tmp_path):
+    shutil.copy(REPO / "solutions" / "lec02_matrices.py", tmp_path / "lec02_matrices.py")
+    (tmp_path / "lec01_vectors.py").write_text("def l2_norm(x):\n    return (x ** 2).sum(\n")
+    out = tmp_path / "r.json"
+    proc = run("check", *GRADED, "--submission", str(tmp_path), "--json", str(out))
+    assert proc.returncode == 1
+    tests = json.loads(out.read_text())["tests"]
+    lec01 = [t for t in tests if t["extra_data"]["assignment"] == "lec01_vectors"]
+    lec02 = [t for t in tests if t["extra_data"]["assignment"] == "lec02_matrices"]
+    assert lec01 and all(t["status"] == "failed" for t in lec01)
+    assert all("lec01_vectors.py could not be loaded: SyntaxError" in t["output"] for t in lec01)
+    assert all("line 2" in t["output"] for t in lec01)
+    assert lec02 and all(t["extra_data"]["status"] == "passed" for t in lec02)
+
+
+def test_missing_file_is_not_attempted(tmp_path):
+    shutil.copy(REPO / "solutions" / "lec02_matrices.py", tmp_path / "lec02_matrices.py")
+    out = tmp_path / "r.json"
+    assert main(["check", *GRADED, "--submission", str(tmp_path), "--json", str(out)]) == 1
+    tests = json.loads(out.read_text())["tests"]
+    lec01 = [t for t in tests if t["extra_data"]["assignment"] == "lec01_vectors"]
+    assert all(t["extra_data"]["status"] == "not_attempted" for t in lec01)
+    assert all("lec01_vectors.py was not submitted" in t["output"] for t in lec01)
+
+
+def test_build_check_passes_on_the_repository_and_fails_on_drift(tmp_path):
+    assert run("build", "--check").returncode == 0
+    shutil.copytree(REPO / "solutions", tmp_path / "solutions")
+    shutil.copytree(REPO / "assignments", tmp_path / "assignments")
+    stub = tmp_path / "assignments" / "lec01_vectors.py"
+    stub.write_text(stub.read_text().replace("raise NotImplementedError", "return 0", 1))
+    proc = run("build", "--check", cwd=tmp_path)
+    assert proc.returncode == 1 and "drifted" in proc.stdout
+    assert run("build", cwd=tmp_path).returncode == 0
+    assert run("build", "--check", cwd=tmp_path).returncode == 0
+
+
+def test_every_catalog_assignment_has_solution_stub_and_graders():
+    for name, assignment in ASSIGNMENTS.items():
+        assert (REPO / "solutions" / f"{name}.py").is_file()
+        assert (REPO / "assignments" / f"{name}.py").is_file()
+        assert (assignment.graders_dir / "test_public.py").is_file()
+        assert (assignment.graders_dir / "test_hidden.py").is_file()
