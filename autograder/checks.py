@@ -112,6 +112,9 @@ def check_close(
             raise _fail(name, f"returned a {type(actual).__name__}; expected a number",
                         f"returned: {format_value(actual)}", f"expected: {format_value(expected)}")  # fmt: skip
     act = _as_array(actual, name, exp)
+    if act.ndim == 0 and exp.ndim > 0:
+        raise _fail(name, f"returned a single number; expected an array of shape {exp.shape}",
+                    f"returned: {format_value(actual)}", f"expected: {format_value(expected)}")  # fmt: skip
     if act.shape != exp.shape:
         raise _fail(name, f"returned an array of shape {act.shape}; expected shape {exp.shape}",
                     f"returned: {format_value(actual)}", f"expected: {format_value(expected)}")  # fmt: skip
@@ -130,8 +133,9 @@ def check_close(
         excess = np.where(ok, -np.inf, abs_err - (atol + rtol * np.abs(e)))
     excess = np.where(~ok & ~np.isfinite(excess), np.inf, excess)
     worst = np.unravel_index(int(np.argmax(excess)), exp.shape) if exp.ndim else ()
-    errors = (f"absolute error {abs_err[worst]:.3g}, relative error {rel_err[worst]:.3g}; "
-              + _tolerance(rtol, atol))  # fmt: skip
+    relative = (f"relative error {rel_err[worst]:.3g}" if e[worst] != 0
+                else "relative error undefined (expected 0)")  # fmt: skip
+    errors = f"absolute error {abs_err[worst]:.3g}, {relative}; " + _tolerance(rtol, atol)
     if exp.ndim == 0:
         raise _fail(name, "returned a wrong value.", f"returned: {format_value(actual)}",
                     f"expected: {format_value(expected)}", errors)  # fmt: skip

@@ -1,7 +1,7 @@
 """The ``aimath`` command: parses arguments and calls one function per verb.
 
-    aimath build [--check]
-    aimath check [ASSIGNMENT ...] [--submission PATH] [--hidden] [--json PATH]
+aimath build [--check]
+aimath check [ASSIGNMENT ...] [--submission PATH] [--hidden] [--json PATH]
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The course catalog: assignments, their functions and limits (data, not code paths).
 
-    >>> ASSIGNMENTS["lec01_vectors"].title
-    'AI Math 1강: 벡터가 뭐에요?'
+>>> ASSIGNMENTS["lec01_vectors"].title
+'AI Math 1강: 벡터가 뭐에요?'
 """
 
 from __future__ import annotations

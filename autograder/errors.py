@@ -53,9 +53,7 @@ class StudentRaised(StudentError):
 
     def __init__(self, call: str, filename: str, exc: RemoteException) -> None:
         self.call, self.filename, self.exc = call, filename, exc
-        super().__init__(
-            f"{call} raised {exc.type}: {exc.message}\n  at {exc.location(filename)}"
-        )
+        super().__init__(f"{call} raised {exc.type}: {exc.message}\n  at {exc.location(filename)}")
 
 
 class CallTimeout(StudentError):

@@ -1,7 +1,7 @@
 """Short, readable renderings of values and calls for feedback messages.
 
-    >>> format_call("l2_norm", (np.array([1, 7, 2]),), {})
-    'l2_norm(array([1, 7, 2]))'
+>>> format_call("l2_norm", (np.array([1, 7, 2]),), {})
+'l2_norm(array([1, 7, 2]))'
 """
 
 from __future__ import annotations

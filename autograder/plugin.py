@@ -108,7 +108,9 @@ class GradingSession:
         if assignment not in self.sandboxes:
             path = find_submission_file(self.submission, assignment)
             hide = (self.solutions, GRADERS_DIR)
-            self.sandboxes[assignment] = None if path is None else Sandbox(path, assignment, hide=hide)
+            self.sandboxes[assignment] = (
+                None if path is None else Sandbox(path, assignment, hide=hide)
+            )
         return self.sandboxes[assignment]
 
     def reference(self, assignment: str) -> types.ModuleType:

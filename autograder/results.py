@@ -117,8 +117,10 @@ def from_gradescope(data: dict[str, Any]) -> list[TestResult]:
     results = []
     for t in data.get("tests", []):
         extra = t.get("extra_data") or {}
-        status = extra.get("status") or t.get("status") or (
-            "passed" if t.get("score") == t.get("max_score") else "failed"
+        status = (
+            extra.get("status")
+            or t.get("status")
+            or ("passed" if t.get("score") == t.get("max_score") else "failed")
         )
         results.append(
             TestResult(

@@ -32,7 +32,22 @@ MAX_ARRAY_DIMS = 32
 
 # dtype.str values allowed on the wire: booleans, integers, floats and complex, little-endian.
 ALLOWED_DTYPES = frozenset(
-    ["|b1", "|i1", "|u1", "<i2", "<u2", "<i4", "<u4", "<i8", "<u8", "<f2", "<f4", "<f8", "<c8", "<c16"]
+    [
+        "|b1",
+        "|i1",
+        "|u1",
+        "<i2",
+        "<u2",
+        "<i4",
+        "<u4",
+        "<i8",
+        "<u8",
+        "<f2",
+        "<f4",
+        "<f8",
+        "<c8",
+        "<c16",
+    ]
 )
 _NUMPY_SCALARS = (
     np.bool_, np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64, np.uint64,
@@ -105,7 +120,9 @@ def _encode(v: Any, buffers: list[bytes], ext: Extension | None, depth: int, whe
         out = {}
         for k, x in v.items():
             if type(k) is not str:
-                raise WireError(f"{where} is a dict with a key of type {describe_type(k)}; only str keys")
+                raise WireError(
+                    f"{where} is a dict with a key of type {describe_type(k)}; only str keys"
+                )
             out[k] = _encode(x, buffers, ext, depth + 1, f"{where}[{k!r}]")
         return {"$": "dict", "items": out}
     if t is np.ndarray:

@@ -43,6 +43,7 @@ class InProcess:
 def grade(assignments: list[str], *, in_process: bool) -> tuple[float, float]:
     original = plugin.GradingSession.sandbox_for
     if in_process:
+
         def sandbox_for(self, assignment):
             if assignment not in self.sandboxes:
                 path = self.submission / f"{assignment}.py"

@@ -102,7 +102,9 @@ def test_tolerances_are_respected_and_named():
 def test_check_shape():
     check_shape(np.zeros((2, 3)), (2, 3), name="f")
     check_shape([[1, 2, 3]], (1, 3), name="f")
-    assert "shape (3, 2); expected shape (2, 3)" in fails(check_shape, np.zeros((3, 2)), (2, 3), name="f")
+    assert "shape (3, 2); expected shape (2, 3)" in fails(
+        check_shape, np.zeros((3, 2)), (2, 3), name="f"
+    )
 
 
 def test_check_equal():
@@ -117,7 +119,9 @@ def test_check_equal():
 
 def test_check_true():
     check_true(True, message="never shown")
-    assert fails(check_true, False, name="g(x)", message="is not symmetric") == "g(x) is not symmetric"
+    assert (
+        fails(check_true, False, name="g(x)", message="is not symmetric") == "g(x) is not symmetric"
+    )
 
 
 def remote(type_name: str, mro: tuple[str, ...]) -> StudentRaised:
@@ -135,7 +139,9 @@ def raising(exc):
 def test_check_raises():
     check_raises(ValueError, raising(remote("ValueError", ("ValueError", "Exception"))), 0)
     check_raises(ValueError, raising(remote("MyError", ("MyError", "ValueError"))), 0)
-    msg = fails(check_raises, ValueError, raising(remote("ZeroDivisionError", ("ZeroDivisionError",))), 0)
+    msg = fails(
+        check_raises, ValueError, raising(remote("ZeroDivisionError", ("ZeroDivisionError",))), 0
+    )
     assert "f(0) raised ZeroDivisionError: msg; expected ValueError" in msg
     assert "lec01_vectors.py, line 3" in msg
 
@@ -147,3 +153,10 @@ def test_check_raises():
     )
     with pytest.raises(NotAttempted):
         check_raises(ValueError, raising(NotAttempted("stub")), 0)
+
+
+def test_number_for_an_array_and_zero_expected_values_read_plainly():
+    msg = fails(check_close, 21.0, np.array([5.0, 14.0, 2.0]), name="hadamard(x, y)")
+    assert "returned a single number; expected an array of shape (3,)" in msg
+    msg = fails(check_close, 1.4, 0.0, atol=1e-6, name="angle(x, x)")
+    assert "absolute error 1.4, relative error undefined (expected 0)" in msg

@@ -60,7 +60,9 @@ def test_results_json_has_gradescope_fields(tmp_path):
 def test_public_run_excludes_hidden_tests(tmp_path):
     out_public, out_all = tmp_path / "p.json", tmp_path / "a.json"
     main(["check", "lec01_vectors", "--submission", "solutions", "--json", str(out_public)])
-    main(["check", "lec01_vectors", "--submission", "solutions", "--hidden", "--json", str(out_all)])
+    main(
+        ["check", "lec01_vectors", "--submission", "solutions", "--hidden", "--json", str(out_all)]
+    )
     public = json.loads(out_public.read_text())["tests"]
     everything = json.loads(out_all.read_text())["tests"]
     assert not any(t["extra_data"]["hidden"] for t in public)
@@ -73,7 +75,10 @@ def test_public_run_excludes_hidden_tests(tmp_path):
     "args, fragment",
     [
         (["check", "--submission", "no/such/folder"], "no submission folder"),
-        (["check", "lec99_nothing", "--submission", "solutions"], "unknown assignment lec99_nothing"),
+        (
+            ["check", "lec99_nothing", "--submission", "solutions"],
+            "unknown assignment lec99_nothing",
+        ),
         (["check", "--submission", "README.md"], "is not an assignment file"),
         (["check", "--no-such-flag"], "unrecognized arguments"),
         (["frobnicate"], "invalid choice"),

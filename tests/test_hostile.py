@@ -60,7 +60,9 @@ def test_a_loop_in_one_test_does_not_stop_the_next(tmp_path):
     assert any(r.status == "passed" for r in results)
 
 
-@pytest.mark.skipif(not ROOT, reason="hiding the solutions from the worker needs root (mount namespace)")
+@pytest.mark.skipif(
+    not ROOT, reason="hiding the solutions from the worker needs root (mount namespace)"
+)
 def test_importing_or_reading_the_solutions_earns_nothing():
     # Graded in place, inside the repository, so that solutions/ is two folders up.
     results = grade(SUBMISSIONS / "hostile_import_solutions")

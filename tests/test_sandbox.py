@@ -130,7 +130,10 @@ def test_memory_limit(tmp_path):
 @pytest.mark.parametrize(
     "expr, what",
     [
-        ("type('Liar', (np.ndarray,), {'__eq__': lambda s, o: True})((3,))", "subclass of numpy.ndarray"),
+        (
+            "type('Liar', (np.ndarray,), {'__eq__': lambda s, o: True})((3,))",
+            "subclass of numpy.ndarray",
+        ),
         ("object()", "of type object"),
         ("np.array(['a', 'b'])", "dtype <U1"),
         ("lambda: 1", "function"),
@@ -194,7 +197,10 @@ def test_endless_loop_at_import_is_a_load_failure(tmp_path):
     path = tmp_path / "lec01_vectors.py"
     path.write_text("while True:\n    pass\n")
     with Sandbox(path, "lec01_vectors", limits=Limits(load_timeout_s=0.5)) as box:
-        with pytest.raises(LoadFailed, match="importing lec01_vectors.py did not finish within its time limit of 0.5 s"):
+        with pytest.raises(
+            LoadFailed,
+            match="importing lec01_vectors.py did not finish within its time limit of 0.5 s",
+        ):
             call(box, "f")
 
 
@@ -254,4 +260,7 @@ def probe():
     assert out["kill_grader"] == "PermissionError"
     assert out["connect"] in ("OSError", "ConnectionRefusedError", "TimeoutError")
     assert out["write_cwd"] == "allowed"
-    assert not (grader_cwd / "results.json").exists() or (grader_cwd / "results.json").read_text() != "{}"
+    assert (
+        not (grader_cwd / "results.json").exists()
+        or (grader_cwd / "results.json").read_text() != "{}"
+    )

@@ -34,7 +34,9 @@ def same(a, b) -> bool:
     return a == b or (a != a and b != b)
 
 
-@pytest.mark.parametrize("value", VALUES, ids=[f"{type(v).__name__}{i}" for i, v in enumerate(VALUES)])
+@pytest.mark.parametrize(
+    "value", VALUES, ids=[f"{type(v).__name__}{i}" for i, v in enumerate(VALUES)]
+)
 def test_round_trip_keeps_type_and_value(value):
     assert same(decode(encode(value)), value)
 
@@ -140,7 +142,10 @@ def test_extension_hooks_carry_custom_nodes_both_ways():
     class Ref:
         name = "f"
 
-    msg = encode([Ref()], extension=lambda v: {"$": "function", "name": v.name} if isinstance(v, Ref) else None)
+    msg = encode(
+        [Ref()],
+        extension=lambda v: {"$": "function", "name": v.name} if isinstance(v, Ref) else None,
+    )
     assert decode(msg, extension=lambda n: ("ref", n["name"])) == [("ref", "f")]
     with pytest.raises(WireError, match="unknown node type"):
         decode(msg)

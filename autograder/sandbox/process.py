@@ -130,9 +130,15 @@ class Sandbox:
         threading.Thread(target=self._drain_stderr, args=(self.proc,), daemon=True).start()
         try:
             reply = self._request(
-                {"op": "load", "path": str(self.path), "module": self.module, "source": source,
-                 "hide": [str(p) for p in self.hide], "user": self.limits.user,
-                 "network": self.limits.network},  # fmt: skip
+                {
+                    "op": "load",
+                    "path": str(self.path),
+                    "module": self.module,
+                    "source": source,
+                    "hide": [str(p) for p in self.hide],
+                    "user": self.limits.user,
+                    "network": self.limits.network,
+                },  # fmt: skip
                 timeout_s=self.limits.load_timeout_s,
                 call=f"importing {self.filename}",
             )
@@ -152,7 +158,9 @@ class Sandbox:
             raise self._fail(ProtocolError("the worker sent a malformed reply to 'load'"))
         self.functions = frozenset(names)
         isolation = reply.get("isolation")
-        self.isolation = tuple(i for i in isolation if type(i) is str) if type(isolation) is list else ()
+        self.isolation = (
+            tuple(i for i in isolation if type(i) is str) if type(isolation) is list else ()
+        )
         self.load_output = _text(reply.get("output"))
 
     def _read_source(self) -> str:
@@ -208,7 +216,9 @@ class Sandbox:
         """Call ``fn(*args, **kwargs)`` in the worker; return (value, what it printed)."""
         self.start()
         if fn not in self.functions:
-            raise MissingFunction(f"{self.filename} has no function {fn}: {call} could not be called")
+            raise MissingFunction(
+                f"{self.filename} has no function {fn}: {call} could not be called"
+            )
         message = {"op": "call", "fn": fn, "args": list(args), "kwargs": dict(kwargs)}
         reply = self._request(message, timeout_s=timeout_s, call=call)
         output = _text(reply.get("output"))
@@ -248,7 +258,9 @@ class Sandbox:
         try:
             reply = wire.decode(self._read(size, deadline, call, timeout_s))
         except wire.WireError as exc:
-            raise self._fail(ProtocolError(f"{call}: the worker sent an unreadable reply ({exc})"))
+            raise self._fail(
+                ProtocolError(f"{call}: the worker sent an unreadable reply ({exc})")
+            ) from None
         if type(reply) is not dict or reply.get("id") != self.next_id:
             raise self._fail(ProtocolError(f"{call}: the worker sent an unexpected reply"))
         return reply

@@ -96,8 +96,13 @@ class Worker:
             body = self.wire.encode(message)
         except self.wire.WireError as exc:
             body = self.wire.encode(
-                {"id": message.get("id"), "ok": False, "kind": "unsupported", "message": str(exc),
-                 "output": message.get("output", "")}  # fmt: skip
+                {
+                    "id": message.get("id"),
+                    "ok": False,
+                    "kind": "unsupported",
+                    "message": str(exc),
+                    "output": message.get("output", ""),
+                }  # fmt: skip
             )
         self.wfile.write(len(body).to_bytes(8, "little") + body)
 
@@ -176,7 +181,13 @@ class Worker:
             return {"id": rid, "ok": False, "kind": "protocol", "message": "no submission loaded"}
         fn = getattr(self.module, request["fn"], None)
         if not callable(fn):
-            return {"id": rid, "ok": False, "kind": "missing", "message": request["fn"], "output": ""}
+            return {
+                "id": rid,
+                "ok": False,
+                "kind": "missing",
+                "message": request["fn"],
+                "output": "",
+            }
         sys.stdout = sys.stderr = self.output
         try:
             value = fn(*request.get("args", []), **request.get("kwargs", {}))
@@ -334,9 +345,7 @@ def _isolate_imports() -> None:
     """Drop path entries and editable-install finders that would expose the grader's repository."""
 
     def exposes(entry: str) -> bool:
-        return any(
-            os.path.isdir(os.path.join(entry, name)) for name in ("autograder", "solutions")
-        )
+        return any(os.path.isdir(os.path.join(entry, name)) for name in ("autograder", "solutions"))
 
     sys.path[:] = [p for p in sys.path if not exposes(p)]
     sys.meta_path[:] = [

@@ -84,11 +84,19 @@ def test_hidden_angle(sub, ref, rng):
 
 
 def _rounding_pairs(rng, count, max_tries=400):
-    """Random pairs (x, c x) for which <x, y> / (||x|| ||y||) rounds past +-1 (about 1 in 4)."""
+    """Random integer pairs (x, k x) whose cosine <x, y> / (||x|| ||y||) rounds past +-1.
+
+    About one pair in five does. Integer entries make the sums exact, so the rounding (in the
+    square roots, product and division) is the same whether a submission uses np.dot, np.sum of
+    products or np.linalg.norm.
+    """
     pairs = []
     for _ in range(max_tries):
-        x = rng.normal(size=int(rng.integers(2, 12)))
-        y = rng.choice([-1.0, 1.0]) * rng.uniform(0.2, 5.0) * x
+        x = rng.integers(-9, 10, size=int(rng.integers(2, 12)))
+        k = int(rng.choice([-1, 1])) * int(rng.integers(1, 7))
+        if not x.any():
+            continue
+        y = k * x
         if abs(np.dot(x, y) / (np.linalg.norm(x) * np.linalg.norm(y))) > 1:
             pairs.append((x, y))
             if len(pairs) == count:
