@@ -18,6 +18,7 @@ from pathlib import Path
 
 from autograder import plugin
 from autograder.course import ASSIGNMENTS
+from autograder.errors import RemoteException, StudentRaised
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -32,9 +33,15 @@ class InProcess:
         self.filename = path.name
 
     def call(self, fn, args, kwargs, *, timeout_s, call):
-        args = tuple(getattr(self.module, a.name) if isinstance(a, plugin.FunctionRef) else a
-                     for a in args)  # fmt: skip
-        return getattr(self.module, fn)(*args, **kwargs), ""
+        args = tuple(
+            getattr(self.module, a.name) if isinstance(a, plugin.FunctionRef) else a for a in args
+        )
+        try:
+            return getattr(self.module, fn)(*args, **kwargs), ""
+        except Exception as exc:  # reported as the sandbox does, so the same checks apply
+            mro = tuple(c.__name__ for c in type(exc).__mro__)
+            remote = RemoteException(type(exc).__name__, str(exc), mro)
+            raise StudentRaised(call, self.filename, remote) from None
 
     def stop(self) -> None:
         pass
