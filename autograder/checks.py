@@ -31,6 +31,11 @@ __all__ = [
     "check_equal",
     "check_raises",
     "check_true",
+    "check_converged",
+    "check_symbolic",
+    "check_decreasing",
+    "CONVERGENCE_ATOL",
+    "DEFAULT_N_ITER_TOL",
 ]
 
 DEFAULT_RTOL = 1e-6
@@ -52,6 +57,17 @@ class CheckError(AssertionError):
 def _fail(name: str | None, problem: str, *details: str) -> CheckError:
     subject = name or "the value"
     return CheckError("\n".join([f"{subject} {problem}", *("  " + d for d in details)]))
+
+
+def _is_sympy(v: Any) -> bool:
+    return type(v).__module__.startswith("sympy.")
+
+
+def _plain_number(v: Any) -> Any:
+    """A sympy number as a Python float (or complex); anything else unchanged."""
+    if _is_sympy(v) and getattr(v, "is_Number", False):
+        return float(v) if v.is_real else complex(v)
+    return v
 
 
 def _is_number(v: Any) -> bool:
@@ -98,6 +114,7 @@ def check_close(
     ``expected`` is a number or an array. A number expects a number (a 0-d array will do); an array
     accepts array-likes of the same shape. NaN matches NaN and infinities match themselves.
     """
+    actual, expected = _plain_number(actual), _plain_number(expected)
     exp = np.asarray(expected)
     if exp.dtype.kind not in "biufc":
         raise TypeError(f"check_close: expected must be numeric, not {exp.dtype}")
@@ -216,3 +233,141 @@ def check_raises(
         raise _fail(call, f"raised {exc.exc.type}: {exc.exc.message}; expected {wanted}",
                     f"at {exc.exc.location(exc.filename)}") from None  # fmt: skip
     raise _fail(call, f"returned {format_value(value)}; expected it to raise {wanted}")
+
+
+CONVERGENCE_ATOL = 1e-4
+"""How far from the expected minimum a converged point may be (the stopping rule's slack)."""
+DEFAULT_N_ITER_TOL = 0
+"""How many iterations a converged run may differ from the reference by: exact by default."""
+
+
+def _whole_number(v: Any) -> int | None:
+    v = _plain_number(v)
+    if type(v) is int or isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, float | np.floating) and float(v).is_integer():
+        return int(v)
+    return None
+
+
+def check_converged(
+    actual: Any,
+    expected_point: Any,
+    expected_n_iter: int,
+    *,
+    name: str | None = None,
+    atol: float = CONVERGENCE_ATOL,
+    rtol: float = 0.0,
+    n_iter_tol: int = DEFAULT_N_ITER_TOL,
+) -> None:
+    """Pass when ``actual`` is ``(point, n_iterations)`` with the point at the expected minimum
+    (within ``atol + rtol * |expected|``) and the count within ``n_iter_tol`` of the reference's.
+
+    The message tells a wrong minimum (sign of the update? derivative?) from the right minimum in
+    the wrong number of steps (what is counted, when the loop stops), and gives both counts.
+    """
+    if type(actual) not in (tuple, list) or len(actual) != 2:
+        raise _fail(name, f"returned {format_value(actual)}; expected a pair (point, n_iterations)")
+    point, n_iter = actual
+    count = _whole_number(n_iter)
+    if count is None:
+        raise _fail(name, f"returned {format_value(n_iter)} as the number of iterations; expected "
+                    "a whole number")  # fmt: skip
+    try:
+        check_close(point, expected_point, name=None, rtol=rtol, atol=atol)
+        point_ok, detail = True, ""
+    except CheckError as exc:
+        point_ok, detail = False, str(exc).split("\n", 1)[-1]
+    counts = f"{count} updates; the reference needs {int(expected_n_iter)}"
+    tolerance = f" (tolerance ±{n_iter_tol})" if n_iter_tol else ""
+    if not point_ok:
+        raise _fail(
+            name, f"stopped at a wrong point after {counts}{tolerance}.",
+            f"reached:  {format_value(_plain_number(point))}",
+            f"expected: {format_value(_plain_number(expected_point))} (the minimum, within "
+            f"{atol:g})", *(line.strip() for line in detail.splitlines()[2:3]),
+            "A wrong minimum: check the sign of the update and the derivative you use.",
+        )  # fmt: skip
+    if abs(count - int(expected_n_iter)) > n_iter_tol:
+        raise _fail(
+            name, f"reached the right minimum, but after {counts}{tolerance}.",
+            f"reached: {format_value(_plain_number(point))}",
+            "Check what you count (each update once) and when the loop stops "
+            "(while the gradient's size is above epsilon).",
+        )  # fmt: skip
+
+
+def _sample_points(symbols: list, n_points: int) -> list[dict]:
+    rng = np.random.default_rng(20240601)
+    return [{s: float(rng.uniform(-2.0, 2.0)) for s in symbols} for _ in range(n_points)]
+
+
+def check_symbolic(
+    actual: Any,
+    expected: Any,
+    *,
+    name: str | None = None,
+    n_points: int = 6,
+    rtol: float = DEFAULT_RTOL,
+    atol: float = DEFAULT_ATOL,
+) -> None:
+    """Pass when the sympy expression ``actual`` equals ``expected``.
+
+    Equal when ``expand(a - b)`` is 0, or ``simplify(a - b)`` is 0 for small expressions; otherwise
+    the two must agree at ``n_points`` random points (evaluated with ``evalf``: nothing is
+    compiled or executed from the submission's expression).
+    """
+    import sympy
+
+    if isinstance(expected, sympy.Poly):
+        expected = expected.as_expr()
+    if actual is None:
+        raise _fail(name, "returned None; expected a sympy expression. Did you forget `return`?",
+                    f"expected: {expected}")  # fmt: skip
+    if _is_number(actual) and not isinstance(actual, complex):
+        actual = sympy.Float(float(actual))
+    if not (_is_sympy(actual) and isinstance(actual, sympy.Expr)):
+        raise _fail(name, f"returned a {type(actual).__name__}; expected a sympy expression",
+                    f"returned: {format_value(actual)}", f"expected: {expected}")  # fmt: skip
+    missing = {s.name for s in actual.free_symbols} - {s.name for s in expected.free_symbols}
+    difference = actual - expected
+    try:
+        if sympy.expand(difference) == 0:
+            return
+        if sympy.count_ops(difference) <= 60 and sympy.simplify(difference) == 0:
+            return
+    except (TypeError, ValueError, RecursionError, ArithmeticError):
+        pass
+    symbols = sorted(actual.free_symbols | expected.free_symbols, key=lambda s: s.name)
+    for values in _sample_points(symbols, n_points):
+        try:
+            a = complex(actual.xreplace(values).evalf())
+            e = complex(expected.xreplace(values).evalf())
+        except (TypeError, ValueError):
+            a, e = complex("nan"), 0.0
+        if not (abs(a - e) <= atol + rtol * abs(e)):
+            at = ", ".join(f"{s} = {v:.3g}" for s, v in values.items())
+            shown_a = f"{a.real:.6g}" if a.imag == 0 else f"{a:.6g}"
+            shown_e = f"{e.real:.6g}" if e.imag == 0 else f"{e:.6g}"
+            extra = [f"it uses symbols the expected expression does not: {sorted(missing)}"] if missing else []
+            raise _fail(name, "returned a wrong expression.", f"returned: {actual}",
+                        f"expected: {expected}", f"they differ at {at}: {shown_a} vs {shown_e}",
+                        *extra)  # fmt: skip
+
+
+def check_decreasing(history: Any, *, name: str | None = None) -> None:
+    """Pass when a loss history goes down overall: finite values, the last below the first, and
+    the mean of its last quarter below the mean of its first quarter (noise allowed in between)."""
+    values = _as_array(history, name, np.zeros(2))
+    if values.ndim != 1 or values.size < 2 or values.dtype.kind not in "iuf":
+        raise _fail(name, f"returned {format_value(history)}; expected a 1-D history of at "
+                    "least two numbers")  # fmt: skip
+    values = values.astype(float)
+    if not np.isfinite(values).all():
+        bad = int(np.argmin(np.isfinite(values)))
+        raise _fail(name, f"returned a history with a non-finite value at index {bad}: "
+                    f"{values[bad]} (the run diverged?)")  # fmt: skip
+    quarter = max(1, values.size // 4)
+    if not (values[-1] < values[0] and values[-quarter:].mean() < values[:quarter].mean()):
+        raise _fail(name, f"returned a history that does not go down: first {values[0]:.6g}, "
+                    f"last {values[-1]:.6g}", f"returned: {format_value(values)}")  # fmt: skip

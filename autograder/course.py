@@ -44,6 +44,15 @@ ASSIGNMENTS: dict[str, Assignment] = {
             ("matmul", "inner", "inverse", "pinv", "solve_least_squares", "linear_regression",
              "predict"),
         ),
+        Assignment(
+            "lec03_gradient_descent", 3, "AI Math 3강: 경사하강법 - 순한맛",
+            ("func", "func_gradient", "gradient_descent", "func_multi", "eval_gradient",
+             "gradient_descent_multi"),
+        ),
+        Assignment(
+            "lec04_sgd", 4, "AI Math 4강: 경사하강법 - 매운맛",
+            ("add_intercept", "linear_regression_gd", "minibatches", "sgd_linear_regression"),
+        ),
     )
 }  # fmt: skip
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import struct
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -129,6 +131,8 @@ def _encode(v: Any, buffers: list[bytes], ext: Extension | None, depth: int, whe
         return _encode_array(v, buffers, where, scalar=False)
     if t in _NUMPY_SCALARS:
         return _encode_array(np.asarray(v), buffers, where, scalar=True)
+    if getattr(t, "__module__", "").startswith("sympy.") and "sympy" in sys.modules:
+        return {"$": "sympy", "tree": encode_sympy(v, where)}
     if ext is not None:
         node = ext(v)
         if node is not None:
@@ -229,6 +233,8 @@ class _Decoder:
             return complex(re_, im_)
         if tag in ("ndarray", "npscalar"):
             return self.array(n, scalar=tag == "npscalar")
+        if tag == "sympy":
+            return decode_sympy(n.get("tree"))
         if self.extension is not None:
             return self.extension(n)
         raise WireError(f"unknown node type {tag!r}")
@@ -261,3 +267,111 @@ def _field(n: dict, key: str, kind: type) -> Any:
     if type(value) is not kind:
         raise WireError(f"malformed message node: {key!r} should be {kind.__name__}")
     return value
+
+
+# -- sympy ------------------------------------------------------------------------------------
+# Expressions travel as trees of allow-listed node types, e.g. x**2 + 1 as
+# ["Add", ["Pow", ["Symbol", "x"], ["Integer", "2"]], ["Integer", "1"]], and are rebuilt with
+# sympy's own constructors: no sympify, no parsing, no eval. Poly travels as its expression.
+SYMPY_FUNCTIONS = (
+    "sin", "cos", "tan", "exp", "log", "asin", "acos", "atan", "sinh", "cosh", "tanh", "Abs",
+    "sign", "sqrt",
+)  # fmt: skip
+SYMPY_CONSTANTS = {"pi": "Pi", "E": "Exp1", "I": "ImaginaryUnit", "oo": "Infinity",
+                   "-oo": "NegativeInfinity", "zoo": "ComplexInfinity", "nan": "NaN"}  # fmt: skip
+MAX_SYMPY_NODES = 20_000
+MAX_INTEGER_DIGITS = 400
+MAX_POW_EXPONENT = 10_000
+_SYMBOL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,30}$")
+
+
+def encode_sympy(v: Any, where: str = "value") -> list:
+    """The allow-listed tree of a sympy expression or number; WireError for anything else."""
+    import sympy
+
+    count = [0]
+
+    def walk(e: Any, depth: int) -> list:
+        count[0] += 1
+        if count[0] > MAX_SYMPY_NODES or depth > 400:
+            raise WireError(f"{where} is a sympy expression that is too large")
+        if isinstance(e, sympy.Poly):
+            return walk(e.as_expr(), depth)
+        if isinstance(e, sympy.Integer):
+            return ["Integer", str(int(e))]
+        if isinstance(e, sympy.Rational):
+            return ["Rational", str(e.p), str(e.q)]
+        if isinstance(e, sympy.Float):
+            sign, man, exp, _ = e._mpf_ if e._mpf_[1] else (0, 0, 0, 0)
+            return ["Float", str(-man if sign else man), exp, e._prec]
+        if isinstance(e, sympy.Symbol) and type(e) in (sympy.Symbol, sympy.Dummy):
+            return ["Symbol", e.name]
+        for name, attr in SYMPY_CONSTANTS.items():
+            if e is getattr(sympy.S, attr):
+                return [name]
+        for cls in (sympy.Add, sympy.Mul, sympy.Pow):
+            if type(e) is cls:
+                return [cls.__name__, *(walk(a, depth + 1) for a in e.args)]
+        name = getattr(type(e), "__name__", "")
+        if name in SYMPY_FUNCTIONS and type(e) is getattr(sympy, name, None):
+            return [name, *(walk(a, depth + 1) for a in e.args)]
+        raise WireError(f"{where} contains a sympy {describe_type(e)}, which cannot be returned")
+
+    return walk(v, 0)
+
+
+def decode_sympy(tree: Any) -> Any:
+    """Rebuild a sympy expression from an allow-listed tree; WireError for anything malformed."""
+    import mpmath
+    import sympy
+
+    count = [0]
+
+    def integer(text: Any) -> int:
+        if type(text) is not str or not re.fullmatch(r"-?[0-9]{1,%d}" % MAX_INTEGER_DIGITS, text):
+            raise WireError("malformed sympy integer")
+        return int(text)
+
+    def build(node: Any, depth: int) -> Any:
+        count[0] += 1
+        if count[0] > MAX_SYMPY_NODES or depth > 400:
+            raise WireError("sympy expression too large")
+        if type(node) is not list or not node or type(node[0]) is not str:
+            raise WireError("malformed sympy node")
+        kind, args = node[0], node[1:]
+        if kind == "Symbol" and len(args) == 1 and type(args[0]) is str:
+            if not _SYMBOL_NAME.match(args[0]):
+                raise WireError("malformed sympy symbol name")
+            return sympy.Symbol(args[0])
+        if kind == "Integer" and len(args) == 1:
+            return sympy.Integer(integer(args[0]))
+        if kind == "Rational" and len(args) == 2:
+            p, q = integer(args[0]), integer(args[1])
+            if q == 0:
+                raise WireError("malformed sympy rational")
+            return sympy.Rational(p, q)
+        if kind == "Float" and len(args) == 3:
+            man, exp, prec = integer(args[0]), args[1], args[2]
+            if type(exp) is not int or type(prec) is not int or abs(exp) > 100_000 or not 1 <= prec <= 10_000:
+                raise WireError("malformed sympy float")
+            value = mpmath.mpf((man, exp)) if man else 0.0
+            return sympy.Float(value, precision=prec)
+        if kind in SYMPY_CONSTANTS and not args:
+            return getattr(sympy.S, SYMPY_CONSTANTS[kind])
+        if kind in ("Add", "Mul") and args:
+            return getattr(sympy, kind)(*(build(a, depth + 1) for a in args))
+        if kind == "Pow" and len(args) == 2:
+            base, exponent = build(args[0], depth + 1), build(args[1], depth + 1)
+            if exponent.is_Number and abs(exponent) > MAX_POW_EXPONENT:
+                raise WireError("sympy power with too large an exponent")
+            return sympy.Pow(base, exponent)
+        if kind in SYMPY_FUNCTIONS and args:
+            return getattr(sympy, kind)(*(build(a, depth + 1) for a in args))
+        raise WireError(f"sympy node {kind!r} is not allowed")
+
+    try:
+        return build(tree, 0)
+    except WireError:
+        raise
+    except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:
+        raise WireError(f"malformed sympy expression ({type(exc).__name__})") from None

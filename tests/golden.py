@@ -13,7 +13,8 @@ Each folder holds one or more assignment files and an ``expected.json``::
     }
 
 Every test not named in ``statuses`` must pass; ``score`` is the exact total for the assignment
-(hidden tests included).
+(hidden tests included). An optional top-level ``"timeout_s"`` shortens the per-call time limit for
+cases whose mistake makes calls run forever (a diverging loop), so the suite stays fast.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class GoldenCase:
     folder: Path
     description: str
     assignments: dict[str, dict]
+    timeout_s: float | None = None
 
 
 def load_cases() -> list[GoldenCase]:
@@ -43,6 +45,7 @@ def load_cases() -> list[GoldenCase]:
                 folder=expected.parent,
                 description=data["description"],
                 assignments=data["assignments"],
+                timeout_s=data.get("timeout_s"),
             )
         )
     return cases

@@ -13,7 +13,9 @@ CASES = load_cases()
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_golden_submission_scores_as_stated(case):
-    results = run_graders(case.folder, list(case.assignments), hidden=True, student="golden")
+    results = run_graders(
+        case.folder, list(case.assignments), hidden=True, student="golden", timeout_s=case.timeout_s
+    )
     for assignment, expected in case.assignments.items():
         mine = [r for r in results if r.assignment == assignment]
         assert mine, f"{case.name}: no results for {assignment}"

@@ -69,8 +69,13 @@ class FunctionRef:
 
 
 def _encode_extension(value: Any) -> dict | None:
+    """Grader-side arguments that are not plain data: the submission's functions by name, and
+    the objects of autograder.arguments (sympy functions, seeded generators) as their data."""
     if type(value) is FunctionRef:
         return {"$": "function", "name": value.name}
+    wire_node = getattr(type(value), "wire_node", None)
+    if wire_node is not None and type(value).__module__ == "autograder.arguments":
+        return wire_node(value)
     return None
 
 

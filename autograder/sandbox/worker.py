@@ -115,6 +115,12 @@ class Worker:
             if not callable(fn):
                 raise self.wire.WireError(f"the submission has no function {name}")
             return fn
+        if node.get("$") == "sympy_function":
+            return _materialize_function(self.wire, node)
+        if node.get("$") == "rng" and type(node.get("seed")) is int:
+            import numpy as np
+
+            return np.random.default_rng(node["seed"])
         raise self.wire.WireError(f"unknown node type {node.get('$')!r}")
 
     # -- requests --------------------------------------------------------------------------------
@@ -229,6 +235,28 @@ class Worker:
             if lineno >= first:
                 place["cell"], place["line"] = number, lineno - first + 1
         return place
+
+
+def _materialize_function(wire: types.ModuleType, node: dict) -> object:
+    """Build, on this side, the function a grader described as a sympy expression."""
+    import sympy
+
+    expr = wire.decode_sympy(node.get("expr"))
+    names = node.get("symbols")
+    if type(names) is not list or not names or not all(type(n) is str for n in names):
+        raise wire.WireError("malformed function node")
+    symbols = [wire.decode_sympy(["Symbol", n]) for n in names]
+    if node.get("protocol") == "numeric":
+        fun = sympy.lambdify(symbols, expr, "numpy")
+    else:
+        shown = sympy.poly(expr, *symbols) if expr.is_polynomial(*symbols) else expr
+
+        def fun(val):
+            values = [val] if len(symbols) == 1 else list(val)
+            return shown.subs(list(zip(symbols, values))), shown
+
+    fun.__name__ = "fun"
+    return fun
 
 
 CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
