@@ -60,7 +60,7 @@ def _fail(name: str | None, problem: str, *details: str) -> CheckError:
 
 
 def _is_sympy(v: Any) -> bool:
-    return type(v).__module__.startswith("sympy.")
+    return str(getattr(type(v), "__module__", None) or "").startswith("sympy.")
 
 
 def _plain_number(v: Any) -> Any:

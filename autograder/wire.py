@@ -131,7 +131,7 @@ def _encode(v: Any, buffers: list[bytes], ext: Extension | None, depth: int, whe
         return _encode_array(v, buffers, where, scalar=False)
     if t in _NUMPY_SCALARS:
         return _encode_array(np.asarray(v), buffers, where, scalar=True)
-    if getattr(t, "__module__", "").startswith("sympy.") and "sympy" in sys.modules:
+    if str(getattr(t, "__module__", None) or "").startswith("sympy.") and "sympy" in sys.modules:
         return {"$": "sympy", "tree": encode_sympy(v, where)}
     if ext is not None:
         node = ext(v)

@@ -160,3 +160,50 @@ def test_number_for_an_array_and_zero_expected_values_read_plainly():
     assert "returned a single number; expected an array of shape (3,)" in msg
     msg = fails(check_close, 1.4, 0.0, atol=1e-6, name="angle(x, x)")
     assert "absolute error 1.4, relative error undefined (expected 0)" in msg
+
+
+sympy = pytest.importorskip("sympy")
+from sympy.abc import x, y  # noqa: E402
+
+from autograder.checks import check_converged, check_decreasing, check_symbolic  # noqa: E402
+
+
+def test_check_close_accepts_sympy_numbers():
+    check_close(sympy.Float(2.5), 2.5, name="f")
+    check_close(sympy.Integer(18), np.float64(18.0), name="f")
+    check_close(2.5, sympy.Rational(5, 2), name="f")
+
+
+def test_check_converged_tells_wrong_minimum_from_wrong_count():
+    check_converged((sympy.Float(-0.999995), 673), -1.0, 673, name="gd")
+    check_converged((np.array([1e-5, -1e-5]), np.int64(10)), np.zeros(2), 10, name="gd")
+    msg = fails(check_converged, (-0.999995, 674), -1.0, 673, name="gradient_descent(func, 3)")
+    assert "reached the right minimum, but after 674 updates; the reference needs 673" in msg
+    msg = fails(check_converged, (2.5, 673), -1.0, 673, name="gd")
+    assert "stopped at a wrong point after 673 updates" in msg and "sign of the update" in msg
+    check_converged((-1.0, 675), -1.0, 673, n_iter_tol=2, name="gd")
+    assert "expected a pair" in fails(check_converged, -1.0, -1.0, 673, name="gd")
+    assert "whole number" in fails(check_converged, (-1.0, 2.5), -1.0, 673, name="gd")
+    assert "whole number" in fails(check_converged, (-1.0, None), -1.0, 673, name="gd")
+
+
+def test_check_symbolic():
+    check_symbolic(2 * x + 2, sympy.poly(x**2 + 2 * x + 3).diff(x), name="d")
+    check_symbolic(sympy.sin(x) ** 2 + sympy.cos(x) ** 2, sympy.Integer(1), name="d")
+    check_symbolic((x + 1) ** 2, x**2 + 2 * x + 1, name="d")
+    msg = fails(check_symbolic, 2 * x + 3, 2 * x + 2, name="func_gradient(func, 3)")
+    assert (
+        "returned a wrong expression" in msg and "returned: 2*x + 3" in msg and "differ at x" in msg
+    )
+    assert "uses symbols the expected expression does not: ['y']" in fails(
+        check_symbolic, 2 * y, 2 * x, name="d"
+    )
+    assert "expected a sympy expression" in fails(check_symbolic, "2*x", 2 * x, name="d")
+    assert "Did you forget `return`" in fails(check_symbolic, None, 2 * x, name="d")
+
+
+def test_check_decreasing():
+    check_decreasing([5.0, 4.0, 4.5, 3.0, 2.0, 1.0], name="h")
+    assert "does not go down" in fails(check_decreasing, [1.0, 2.0, 3.0], name="h")
+    assert "non-finite value at index 2" in fails(check_decreasing, [3.0, 2.0, np.nan], name="h")
+    assert "at least two numbers" in fails(check_decreasing, [1.0], name="h")

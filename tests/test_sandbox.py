@@ -264,3 +264,29 @@ def probe():
         not (grader_cwd / "results.json").exists()
         or (grader_cwd / "results.json").read_text() != "{}"
     )
+
+
+def test_grader_defined_functions_and_generators_are_materialised_in_the_worker(tmp_path):
+    sympy = pytest.importorskip("sympy")
+    from sympy.abc import x, y
+
+    from autograder.arguments import lecture_function, numeric_function, seeded_rng
+
+    src = (
+        "import numpy as np\n"
+        "def call(f, *args):\n    return f(*args)\n"
+        "def kind(f):\n    return type(f(1.0)[1]).__name__\n"
+        "def draw(rng):\n    return rng.permutation(6)\n"
+    )
+    with make(tmp_path, src) as box:
+        value, expr = call(box, "call", lecture_function(x**2 + 2 * x + 3, x), 3)
+        assert value == 18 and expr == x**2 + 2 * x + 3
+        assert call(box, "kind", lecture_function(x**2 + 1, x)) == "Poly"
+        assert call(box, "kind", lecture_function(sympy.sin(x), x)) == "sin"
+        value, _ = call(box, "call", lecture_function(x**2 + 2 * y**2), [1, 2])
+        assert value == 9
+        out = call(box, "call", numeric_function(x**2 + 2 * y**2), np.arange(3.0), 2.0)
+        assert np.array_equal(out, np.arange(3.0) ** 2 + 8)
+        assert np.array_equal(
+            call(box, "draw", seeded_rng(7)), np.random.default_rng(7).permutation(6)
+        )

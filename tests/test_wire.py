@@ -155,3 +155,64 @@ def test_size_limit(monkeypatch):
     monkeypatch.setattr(wire, "MAX_MESSAGE_BYTES", 1000)
     with pytest.raises(WireError, match="too large"):
         encode(np.zeros(1000))
+
+
+# -- sympy ----------------------------------------------------------------------------------------
+sympy = pytest.importorskip("sympy")
+from sympy.abc import x, y  # noqa: E402
+
+SYMPY_VALUES = [
+    sympy.Integer(18), sympy.Rational(1, 3), sympy.Float(0.1), sympy.Float(-2.5), sympy.Float(0),
+    sympy.Float("1e-300"), x, x**2 + 2 * x + 3, sympy.sin(x) * sympy.exp(-(x**2)) + sympy.pi,
+    x**2 + 2 * y**2, sympy.sqrt(x) / 3, sympy.log(x) - sympy.E, -sympy.oo, sympy.I * x,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", SYMPY_VALUES, ids=[str(v) for v in SYMPY_VALUES])
+def test_sympy_values_round_trip(value):
+    back = decode(encode(value))
+    assert back == value and type(back) is type(value)
+
+
+def test_poly_travels_as_its_expression_and_floats_keep_their_bits():
+    assert decode(encode(sympy.poly(x**2 + 2 * x + 3))) == x**2 + 2 * x + 3
+    f = sympy.Float(1) / 3
+    assert decode(encode(f))._mpf_ == f._mpf_
+
+
+@pytest.mark.parametrize(
+    "value, fragment",
+    [
+        (sympy.Function("g")(x), "of type g"),
+        (sympy.Matrix([[1, 2]]), "MutableDenseMatrix"),
+        (sympy.Eq(x, 1), "Equality"),
+        (sympy.Integral(x, x), "Integral"),
+    ],
+)
+def test_sympy_values_outside_the_allow_list_are_refused(value, fragment):
+    with pytest.raises(WireError, match=fragment):
+        encode(value)
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [
+        ["Symbol", "__import__('os').system('true')"],
+        ["Symbol", "x", "extra"],
+        ["Pow", ["Integer", "10"], ["Integer", "100000000"]],
+        ["Integer", "1" * 500],
+        ["Integer", "12abc"],
+        ["Rational", "1", "0"],
+        ["Float", "1", 10**9, 53],
+        ["Float", "1", 0, 0],
+        ["Function", ["Symbol", "x"]],
+        ["Add"],
+        ["Lambda", ["Symbol", "x"], ["Symbol", "x"]],
+        "x**2",
+        [["Symbol", "x"]],
+        ["Add"] + [["Symbol", "x"]] * 30_000,
+    ],
+)
+def test_malformed_sympy_trees_are_refused(tree):
+    with pytest.raises(WireError):
+        decode(frame({"$": "sympy", "tree": tree}))

@@ -94,7 +94,9 @@ class Worker:
     def send(self, message: dict) -> None:
         try:
             body = self.wire.encode(message)
-        except self.wire.WireError as exc:
+        except Exception as exc:  # noqa: BLE001 - a hostile value may raise anything here
+            if not isinstance(exc, self.wire.WireError):
+                exc = f"the value could not be encoded ({type(exc).__name__})"
             body = self.wire.encode(
                 {
                     "id": message.get("id"),
