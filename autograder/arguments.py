@@ -41,7 +41,7 @@ class LectureFunction:
     def value(self, val: Any) -> Any:
         """The function's value at ``val``, evaluated here (trusted side) for expected values."""
         vals = [val] if len(self.symbols) == 1 else list(val)
-        return self.expr.subs(dict(zip(self.symbols, vals)))
+        return self.expr.subs(dict(zip(self.symbols, vals, strict=True)))
 
     def __repr__(self) -> str:
         return f"f({', '.join(s.name for s in self.symbols)}) = {self.expr}"

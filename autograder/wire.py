@@ -328,7 +328,7 @@ def decode_sympy(tree: Any) -> Any:
     count = [0]
 
     def integer(text: Any) -> int:
-        if type(text) is not str or not re.fullmatch(r"-?[0-9]{1,%d}" % MAX_INTEGER_DIGITS, text):
+        if type(text) is not str or not re.fullmatch(rf"-?[0-9]{{1,{MAX_INTEGER_DIGITS}}}", text):
             raise WireError("malformed sympy integer")
         return int(text)
 
@@ -352,7 +352,12 @@ def decode_sympy(tree: Any) -> Any:
             return sympy.Rational(p, q)
         if kind == "Float" and len(args) == 3:
             man, exp, prec = integer(args[0]), args[1], args[2]
-            if type(exp) is not int or type(prec) is not int or abs(exp) > 100_000 or not 1 <= prec <= 10_000:
+            if (
+                type(exp) is not int
+                or type(prec) is not int
+                or abs(exp) > 100_000
+                or not 1 <= prec <= 10_000
+            ):
                 raise WireError("malformed sympy float")
             value = mpmath.mpf((man, exp)) if man else 0.0
             return sympy.Float(value, precision=prec)

@@ -255,7 +255,7 @@ def _materialize_function(wire: types.ModuleType, node: dict) -> object:
 
         def fun(val):
             values = [val] if len(symbols) == 1 else list(val)
-            return shown.subs(list(zip(symbols, values))), shown
+            return shown.subs(list(zip(symbols, values, strict=True))), shown
 
     fun.__name__ = "fun"
     return fun
