@@ -349,7 +349,11 @@ def check_symbolic(
             at = ", ".join(f"{s} = {v:.3g}" for s, v in values.items())
             shown_a = f"{a.real:.6g}" if a.imag == 0 else f"{a:.6g}"
             shown_e = f"{e.real:.6g}" if e.imag == 0 else f"{e:.6g}"
-            extra = [f"it uses symbols the expected expression does not: {sorted(missing)}"] if missing else []
+            extra = (
+                [f"it uses symbols the expected expression does not: {sorted(missing)}"]
+                if missing
+                else []
+            )
             raise _fail(name, "returned a wrong expression.", f"returned: {actual}",
                         f"expected: {expected}", f"they differ at {at}: {shown_a} vs {shown_e}",
                         *extra)  # fmt: skip
