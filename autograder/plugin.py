@@ -330,8 +330,8 @@ def run_graders(
     capture = _SessionCapture()
     with contextlib.redirect_stdout(io.StringIO()) as out:
         code = pytest.main(args, plugins=["autograder.plugin", capture])
-    if capture.session is None:
-        raise GraderError(f"pytest could not start the graders (exit {code}):\n{out.getvalue()}")
+    if capture.session is None or code in (2, 3, 4):  # interrupted, internal or usage error
+        raise GraderError(f"pytest could not run the graders (exit {code}):\n{out.getvalue()}")
     if capture.session.collect_errors:
         raise GraderError("graders failed to import:\n" + "\n".join(capture.session.collect_errors))
     return capture.session.results

@@ -290,3 +290,18 @@ def test_grader_defined_functions_and_generators_are_materialised_in_the_worker(
         assert np.array_equal(
             call(box, "draw", seeded_rng(7)), np.random.default_rng(7).permutation(6)
         )
+
+
+def test_a_worker_that_closes_the_protocol_fails_the_call_only(tmp_path):
+    src = (
+        "import os\n"
+        "def close():\n"
+        "    for fd in range(3, 64):\n"
+        "        try:\n            os.close(fd)\n        except OSError:\n            pass\n"
+        "    return 1\n"
+        "def ok():\n    return 2\n"
+    )
+    with make(tmp_path, src) as box:
+        with pytest.raises(WorkerCrashed):
+            call(box, "close")
+        assert call(box, "ok") == 2

@@ -291,14 +291,20 @@ class Sandbox:
         return b"".join(chunks)
 
     def _crashed(self, call: str) -> WorkerCrashed:
-        proc = self.proc
-        code = proc.wait(timeout=5) if proc is not None else None
+        proc, code = self.proc, None
+        if proc is not None:
+            try:
+                code = proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:  # alive, but it closed its end of the protocol
+                code = None
         tail = self._stderr_text()
         if code is not None and code < 0:
             try:
                 how = f"was killed by signal {signal.Signals(-code).name}"
             except ValueError:
                 how = f"was killed by signal {-code}"
+        elif code is None:
+            how = "stopped answering (it closed the grader's connection)"
         else:
             how = f"exited with status {code} (sys.exit or os._exit in your code?)"
         message = f"the process running {call} {how}"
