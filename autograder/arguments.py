@@ -16,6 +16,7 @@ from typing import Any
 
 import sympy
 
+from .sandbox.protocols import lecture_protocol, numeric_protocol
 from .wire import encode_sympy
 
 __all__ = ["LectureFunction", "NumericFunction", "SeededRNG", "lecture_function",
@@ -38,10 +39,13 @@ class LectureFunction:
         return {"$": "sympy_function", "protocol": "lecture", "expr": encode_sympy(self.expr),
                 "symbols": [s.name for s in self.symbols]}  # fmt: skip
 
+    def trusted(self) -> Any:
+        """The same function built here, in the trusted process, for the reference (``ref``)."""
+        return lecture_protocol(self.expr, self.symbols)
+
     def value(self, val: Any) -> Any:
         """The function's value at ``val``, evaluated here (trusted side) for expected values."""
-        vals = [val] if len(self.symbols) == 1 else list(val)
-        return self.expr.subs(dict(zip(self.symbols, vals, strict=True)))
+        return self.trusted()(val)[0]
 
     def __repr__(self) -> str:
         return f"f({', '.join(s.name for s in self.symbols)}) = {self.expr}"
@@ -53,6 +57,10 @@ class NumericFunction:
 
     expr: Any
     symbols: tuple
+
+    def trusted(self) -> Any:
+        """The same function built here, in the trusted process, for the reference (``ref``)."""
+        return numeric_protocol(self.expr, self.symbols)
 
     def wire_node(self) -> dict:
         return {"$": "sympy_function", "protocol": "numeric", "expr": encode_sympy(self.expr),

@@ -250,6 +250,10 @@ def _whole_number(v: Any) -> int | None:
     return None
 
 
+def _updates(n: int) -> str:
+    return f"{n} update" if n == 1 else f"{n} updates"
+
+
 def check_converged(
     actual: Any,
     expected_point: Any,
@@ -272,20 +276,20 @@ def check_converged(
     count = _whole_number(n_iter)
     if count is None:
         raise _fail(name, f"returned {format_value(n_iter)} as the number of iterations; expected "
-                    "a whole number")  # fmt: skip
+                    "a whole number (return (point, n_iterations), in this order)")  # fmt: skip
     try:
         check_close(point, expected_point, name=None, rtol=rtol, atol=atol)
         point_ok, detail = True, ""
     except CheckError as exc:
         point_ok, detail = False, str(exc).split("\n", 1)[-1]
-    counts = f"{count} updates; the reference needs {int(expected_n_iter)}"
+    counts = f"{_updates(count)}; the reference needs {int(expected_n_iter)}"
     tolerance = f" (tolerance ±{n_iter_tol})" if n_iter_tol else ""
     if not point_ok:
         raise _fail(
             name, f"stopped at a wrong point after {counts}{tolerance}.",
             f"reached:  {format_value(_plain_number(point))}",
             f"expected: {format_value(_plain_number(expected_point))} (the minimum, within "
-            f"{atol:g})", *(line.strip() for line in detail.splitlines()[2:3]),
+            f"{atol:g})", *(line.strip() for line in detail.splitlines() if "absolute error" in line),
             "A wrong minimum: check the sign of the update and the derivative you use.",
         )  # fmt: skip
     if abs(count - int(expected_n_iter)) > n_iter_tol:

@@ -29,6 +29,13 @@ def format_value(value: Any, *, max_chars: int = MAX_VALUE_CHARS) -> str:
         text = repr(value)
     elif isinstance(value, list | tuple) and len(value) > 20:
         text = f"<{type(value).__name__} of {len(value)} items>"
+    elif type(value) in (list, tuple):
+        items = [format_value(v, max_chars=max_chars) for v in value]
+        text = ", ".join(items) + ("," if type(value) is tuple and len(items) == 1 else "")
+        text = f"[{text}]" if type(value) is list else f"({text})"
+    elif type(value) is dict and len(value) <= 20:
+        items = [f"{k!r}: {format_value(v, max_chars=max_chars)}" for k, v in value.items()]
+        text = "{" + ", ".join(items) + "}"
     else:
         text = repr(value)
     if len(text) > max_chars:

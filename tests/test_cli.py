@@ -14,7 +14,7 @@ from autograder.cli import main
 from autograder.course import ASSIGNMENTS
 
 REPO = Path(__file__).resolve().parents[1]
-GRADED = ["lec01_vectors", "lec02_matrices"]
+GRADED = list(ASSIGNMENTS)
 
 
 def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:

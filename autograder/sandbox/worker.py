@@ -25,8 +25,8 @@ MAX_OUTPUT_CHARS = 16_000
 MAX_MESSAGE_CHARS = 2_000
 
 
-def _load_wire(path: str) -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location("_aimath_wire", path)
+def _load_module(name: str, path: str) -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -61,8 +61,11 @@ class BoundedOutput(io.TextIOBase):
 
 
 class Worker:
-    def __init__(self, wire: types.ModuleType, proto_in: int, proto_out: int) -> None:
+    def __init__(
+        self, wire: types.ModuleType, protocols: types.ModuleType, proto_in: int, proto_out: int
+    ) -> None:
         self.wire = wire
+        self.protocols = protocols
         self.rfile = os.fdopen(proto_in, "rb", buffering=0)
         self.wfile = os.fdopen(proto_out, "wb", buffering=0)
         self.module: types.ModuleType | None = None
@@ -118,7 +121,7 @@ class Worker:
                 raise self.wire.WireError(f"the submission has no function {name}")
             return fn
         if node.get("$") == "sympy_function":
-            return _materialize_function(self.wire, node)
+            return _materialize_function(self.wire, self.protocols, node)
         if node.get("$") == "rng" and type(node.get("seed")) is int:
             import numpy as np
 
@@ -239,26 +242,16 @@ class Worker:
         return place
 
 
-def _materialize_function(wire: types.ModuleType, node: dict) -> object:
+def _materialize_function(wire: types.ModuleType, protocols: types.ModuleType, node: dict):
     """Build, on this side, the function a grader described as a sympy expression."""
-    import sympy
-
     expr = wire.decode_sympy(node.get("expr"))
     names = node.get("symbols")
     if type(names) is not list or not names or not all(type(n) is str for n in names):
         raise wire.WireError("malformed function node")
     symbols = [wire.decode_sympy(["Symbol", n]) for n in names]
     if node.get("protocol") == "numeric":
-        fun = sympy.lambdify(symbols, expr, "numpy")
-    else:
-        shown = sympy.poly(expr, *symbols) if expr.is_polynomial(*symbols) else expr
-
-        def fun(val):
-            values = [val] if len(symbols) == 1 else list(val)
-            return shown.subs(list(zip(symbols, values, strict=True))), shown
-
-    fun.__name__ = "fun"
-    return fun
+        return protocols.numeric_protocol(expr, symbols)
+    return protocols.lecture_protocol(expr, symbols)
 
 
 CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
@@ -394,12 +387,15 @@ def main(argv: list[str]) -> None:
     os.dup2(2, 1)
     os.close(devnull)
     sys.stdin = open(os.devnull)  # noqa: SIM115 - lives as long as the process
-    wire = _load_wire(wire_path)
+    wire = _load_module("_aimath_wire", wire_path)
+    protocols = _load_module(
+        "_aimath_protocols", os.path.join(os.path.dirname(__file__), "protocols.py")
+    )
     _isolate_imports()
     import numpy  # noqa: F401 - imported before the limits, as every assignment needs it
 
     _apply_limits(memory_mb, file_mb)
-    Worker(wire, proto_in, proto_out).serve()
+    Worker(wire, protocols, proto_in, proto_out).serve()
 
 
 if __name__ == "__main__":
