@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from autograder.course import ASSIGNMENTS
 from autograder.plugin import run_graders
 
 from .golden import load_cases, short_test_name
 
 CASES = load_cases()
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -35,3 +39,20 @@ def test_golden_submission_scores_as_stated(case):
             f"{case.name}: {assignment} scored {sum(r.score for r in mine)}, "
             f"expected {expected['score']}"
         )
+
+
+@pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
+def test_reference_solution_gets_full_marks(assignment):
+    results = run_graders(REPO / "solutions", [assignment], hidden=True, student="golden")
+    assert results
+    failing = [(r.name, r.status, r.output[:300]) for r in results if r.status != "passed"]
+    assert not failing
+    assert sum(r.score for r in results) == sum(r.max_score for r in results) > 0
+
+
+@pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
+def test_generated_stub_scores_zero_all_not_attempted(assignment):
+    results = run_graders(REPO / "assignments", [assignment], hidden=True, student="golden")
+    assert results and sum(r.score for r in results) == 0
+    assert {r.status for r in results} == {"not_attempted"}
+    assert all("NotImplementedError" in r.output for r in results)

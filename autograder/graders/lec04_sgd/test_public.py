@@ -1,0 +1,396 @@
+"""Public tests for lec04_sgd: students run these with `aimath check`.
+
+SGD is graded only on properties that do not depend on the order in which a submission draws its
+batches: the batches partition the indices and are shuffled by the generator it is given, a run is
+repeatable for a fixed generator, the result approaches the least-squares solution, and the runs
+whose outcome is the same for every batch order (one batch of all the samples; one epoch on samples
+that do not interact) are compared exactly.
+"""
+
+import numpy as np
+import pytest
+
+from autograder.arguments import seeded_rng
+from autograder.checks import check_close, check_equal, check_raises, check_shape, check_true
+from autograder.formatting import format_value
+
+# The lecture's data (AI Math 4강): y = X @ [1, 2] + 3, so the least-squares beta is [1, 2, 3]
+# (intercept last), and the lecture's 5000 steps of gradient descent from BETA_INIT_LECTURE.
+X_LECTURE = np.array([[1, 1], [1, 2], [2, 2], [2, 3]])
+Y_LECTURE = X_LECTURE @ np.array([1, 2]) + 3
+BETA_INIT_LECTURE = np.array([10.1, 15.1, -6.5])
+BETA_GD_LECTURE = np.array([1.0000036698357675, 1.99999949118641, 2.9999951629700083])
+BETA_LECTURE = np.array([1.0, 2.0, 3.0])
+
+# SGD on noise-free data (y exactly linear in X) converges to the exact coefficients whatever the
+# batch order: every batch's gradient vanishes there. The runs below reach them within ~1e-7 for
+# every batch order, so this bound only fails a run that does not converge.
+SGD_ATOL = 1e-4
+# With noise, SGD at a constant learning rate keeps moving around the least-squares solution by
+# about lr * (the gradient's noise): ~1e-3 for the runs below (lr 0.01, noise 0.1).
+SGD_NOISY_ATOL = 2e-2
+# Two runs with different generators draw different batches, so on noisy data their results differ
+# (by ~1e-3 here); results closer than this count as the same.
+SAME_RESULT_ATOL = 1e-10
+# Residual factors after one epoch on orthogonal rows are exact up to rounding (~1e-15).
+FACTOR_ATOL = 1e-9
+
+# Random designs are drawn with [X, 1] of condition number below this, so gradient descent and SGD
+# converge fast and numpy's least-squares oracles are accurate.
+MAX_COND = 5.0
+
+
+def design(rng, n, d):
+    """A random (n, d) data matrix X whose [X, 1] is well conditioned."""
+    for _ in range(1000):
+        X = rng.normal(size=(n, d))
+        if np.linalg.cond(np.hstack([X, np.ones((n, 1))])) < MAX_COND:
+            return X
+    raise RuntimeError(f"could not draw a well-conditioned {n}x{d} design")
+
+
+def with_ones(X):
+    """The oracle's [X, 1] (intercept last), built independently of the submission."""
+    return np.hstack([X, np.ones((X.shape[0], 1))])
+
+
+def least_squares(X, y):
+    """The least-squares coefficients of y ~ [X, 1] by numpy's lstsq."""
+    return np.linalg.lstsq(with_ones(X), y, rcond=None)[0]
+
+
+def gd_closed_form(X, y, beta_init, step, n_steps):
+    """beta after n_steps of beta <- beta - step * [X,1]^T ([X,1] beta - y), in closed form:
+    beta* + (I - step A)^n (beta_init - beta*), with A = [X,1]^T [X,1] and beta* least squares."""
+    X_ = with_ones(X)
+    A = X_.T @ X_
+    beta_star = np.linalg.solve(A, X_.T @ y)
+    contraction = np.linalg.matrix_power(np.eye(A.shape[0]) - step * A, n_steps)
+    return beta_star + contraction @ (np.asarray(beta_init, dtype=float) - beta_star)
+
+
+def noisy_data(rng, n, d, noise=0.1):
+    """X, y with y = X @ w + b + noise."""
+    X = design(rng, n, d)
+    return X, X @ rng.normal(size=d) + rng.normal() + noise * rng.normal(size=n)
+
+
+def distinct_seeds(rng, k):
+    return [int(s) for s in rng.choice(2**31, size=k, replace=False)]
+
+
+def check_batches(batches, n, batch_size, *, name):
+    """Check batches partition a permutation of range(n) (sizes batch_size, the last may be
+    smaller); return the order (the batches concatenated)."""
+    sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+    check_true(
+        type(batches) in (list, tuple), name=name,
+        message=f"returned {format_value(batches)}; expected a list of index arrays",
+    )  # fmt: skip
+    check_true(
+        len(batches) == len(sizes), name=name,
+        message=f"returned {len(batches)} batches; expected {len(sizes)} of sizes {sizes} "
+        f"({n} indices in batches of {batch_size}, the last one smaller if {batch_size} does not "
+        f"divide {n})",
+    )  # fmt: skip
+    for i, (batch, size) in enumerate(zip(batches, sizes, strict=True)):
+        check_shape(batch, (size,), name=f"{name}[{i}]")
+        kind = np.asarray(batch).dtype.kind
+        check_true(
+            kind in "iu" or size == 0, name=f"{name}[{i}]",
+            message=f"holds {np.asarray(batch).dtype} values; index arrays must hold integers",
+        )  # fmt: skip
+    order = np.concatenate([np.asarray(b, dtype=np.int64) for b in batches])
+    missing = sorted(set(range(n)) - set(order.tolist()))
+    check_true(
+        np.array_equal(np.sort(order), np.arange(n)), name=name,
+        message=f"returned batches that are not a partition of range({n}): every index must be "
+        f"in exactly one batch.\n  batches together: {format_value(order)}\n  missing: {missing}",
+    )  # fmt: skip
+    return order
+
+
+def orthogonal_problem(rng, n):
+    """Data whose rows of [X, 1] are orthogonal with squared norm n: X (n, n-1), y, beta_init, and
+    the starting residuals [X, 1] beta_init - y (each of size 1 to 2)."""
+    M = rng.normal(size=(n, n))
+    M[:, 0] = 1.0
+    # Q[:, 0] = ±1/sqrt(n), so rows i, j of [sqrt(n) Q[:, 1:], 1] have inner product
+    # n (delta_ij - 1/n) + 1 = n delta_ij.
+    Q, _ = np.linalg.qr(M)
+    X = np.sqrt(n) * Q[:, 1:]
+    X_ = with_ones(X)
+    beta_true = rng.normal(size=n)
+    residuals = rng.uniform(1.0, 2.0, size=n) * rng.choice([-1.0, 1.0], size=n)
+    beta_init = beta_true + X_.T @ residuals / n
+    return X, X_ @ beta_true, beta_init
+
+
+def residual_factors(beta, X, y, beta_init):
+    """Each sample's residual after the run divided by its residual before, sorted."""
+    X_ = with_ones(X)
+    return np.sort((X_ @ np.asarray(beta, dtype=float) - y) / (X_ @ beta_init - y))
+
+
+def check_one_epoch_factors(beta, X, y, beta_init, expected, *, lr, batch_size, name):
+    n = X.shape[0]
+    check_shape(beta, (n,), name=name)
+    factors = residual_factors(beta, X, y, beta_init)
+    sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+    check_true(
+        np.allclose(factors, expected, rtol=0, atol=FACTOR_ATOL), name=name,
+        message="scaled the residuals wrongly in one epoch.\n"
+        f"  The rows of [X, 1] are orthogonal with squared norm {n}, so a step on batch B changes "
+        f"only the residuals x_i . beta - y_i of B's samples, each by the factor "
+        f"1 - lr * (2/|B|) * {n}.\n"
+        f"  residual factors (sorted): returned {format_value(factors)}\n"
+        f"  expected {format_value(np.asarray(expected))} (batches of sizes {sizes}, lr={lr}).\n"
+        "  Each sample must be in exactly one batch per epoch, and each step must use the batch's "
+        "mean gradient (2/|B|) X_B^T (X_B beta - y_B).",
+    )  # fmt: skip
+
+
+# -- add_intercept --------------------------------------------------------------------------
+@pytest.mark.points(2)
+def test_add_intercept_lecture_example(sub, rng):
+    """add_intercept: the lecture's X and random matrices get a column of ones appended last"""
+    expected = np.array([[1, 1, 1], [1, 2, 1], [2, 2, 1], [2, 3, 1]])
+    check_close(sub.add_intercept(X_LECTURE), expected, name=sub.last_call)
+    for n, d in ((1, 1), (5, 3), (3, 0), (7, 1)):
+        X = rng.normal(size=(n, d))
+        check_close(sub.add_intercept(X), np.column_stack([X, np.ones(n)]), name=sub.last_call)
+
+
+# -- linear_regression_gd -------------------------------------------------------------------
+@pytest.mark.points(3)
+def test_linear_regression_gd_lecture_example(sub, rng):
+    """linear_regression_gd: the lecture's data and start (5000 steps, lr 0.01) and random data"""
+    check_close(
+        sub.linear_regression_gd(X_LECTURE, Y_LECTURE, BETA_INIT_LECTURE), BETA_GD_LECTURE,
+        name=sub.last_call,
+    )  # fmt: skip
+    for n, d in ((6, 1), (10, 2), (8, 3)):
+        X, y = noisy_data(rng, n, d)
+        beta_init = rng.normal(size=d + 1)
+        expected = gd_closed_form(X, y, beta_init, 0.01, 5000)
+        check_close(sub.linear_regression_gd(X, y, beta_init), expected, name=sub.last_call)
+
+
+@pytest.mark.points(2)
+def test_linear_regression_gd_learning_rate_and_steps(sub, rng):
+    """linear_regression_gd: other learning rates and numbers of steps (0, 1, 7, 300)"""
+    X, y = X_LECTURE, Y_LECTURE
+    check_close(
+        sub.linear_regression_gd(X, y, BETA_INIT_LECTURE, lr=0.02, n_iter=0), BETA_INIT_LECTURE,
+        name=sub.last_call,
+    )  # fmt: skip
+    one_step = BETA_INIT_LECTURE + 0.003 * with_ones(X).T @ (y - with_ones(X) @ BETA_INIT_LECTURE)
+    check_close(
+        sub.linear_regression_gd(X, y, BETA_INIT_LECTURE, lr=0.003, n_iter=1), one_step,
+        name=sub.last_call,
+    )  # fmt: skip
+    for n, d, lr, n_iter in ((9, 2, 0.002, 7), (12, 1, 0.03, 300), (7, 3, 0.005, 300)):
+        X, y = noisy_data(rng, n, d)
+        beta_init = rng.normal(size=d + 1)
+        expected = gd_closed_form(X, y, beta_init, lr, n_iter)
+        check_close(sub.linear_regression_gd(X, y, beta_init, lr=lr, n_iter=n_iter), expected,
+                    name=sub.last_call)  # fmt: skip
+
+
+@pytest.mark.points(2)
+def test_linear_regression_gd_converges_to_least_squares(sub, rng):
+    """linear_regression_gd: with a suitable learning rate it reaches the least-squares beta"""
+    for n, d in ((10, 1), (15, 2), (20, 4)):
+        X, y = noisy_data(rng, n, d, noise=0.5)
+        # lr = 1 / (largest eigenvalue of [X,1]^T [X,1]): each step multiplies the error by at
+        # most 1 - 1/cond([X,1])**2 < 0.96, so 5000 steps reach the solution to rounding.
+        lr = 1.0 / np.linalg.eigvalsh(with_ones(X).T @ with_ones(X)).max()
+        beta = sub.linear_regression_gd(X, y, np.zeros(d + 1), lr=lr, n_iter=5000)
+        check_close(beta, least_squares(X, y), name=sub.last_call)
+
+
+@pytest.mark.points(1)
+def test_linear_regression_gd_shape_mismatch(sub, rng):
+    """linear_regression_gd: y or beta_init of the wrong length raise ValueError"""
+    X, y = noisy_data(rng, 6, 2)
+    beta_init = rng.normal(size=3)
+    check_close(sub.linear_regression_gd(X, y, beta_init, n_iter=50),
+                gd_closed_form(X, y, beta_init, 0.01, 50), name=sub.last_call)  # fmt: skip
+    check_raises(ValueError, sub.linear_regression_gd, X, y[:5], beta_init)
+    check_raises(ValueError, sub.linear_regression_gd, X, y, rng.normal(size=2))
+    check_raises(ValueError, sub.linear_regression_gd, X_LECTURE, Y_LECTURE, np.zeros(4))
+
+
+# -- minibatches ----------------------------------------------------------------------------
+@pytest.mark.points(2)
+def test_minibatches_partition(sub, rng):
+    """minibatches: batches of batch_size (the last may be smaller) partitioning range(n)"""
+    for n, batch_size in ((4, 2), (10, 3), (7, 7), (9, 1), (11, 4), (1, 1)):
+        batches = sub.minibatches(n, batch_size, seeded_rng(distinct_seeds(rng, 1)[0]))
+        check_batches(batches, n, batch_size, name=sub.last_call)
+
+
+@pytest.mark.points(2)
+def test_minibatches_shuffled(sub, rng):
+    """minibatches: the order is a shuffle that changes with the generator's state"""
+    n, batch_size = 12, 4
+    orders = []
+    for seed in distinct_seeds(rng, 4):
+        batches = sub.minibatches(n, batch_size, seeded_rng(seed))
+        order = check_batches(batches, n, batch_size, name=sub.last_call)
+        check_true(
+            not np.array_equal(order, np.arange(n)), name=sub.last_call,
+            message=f"returned the indices in their original order {format_value(order)}; "
+            "expected them shuffled with rng",
+        )  # fmt: skip
+        for earlier_call, earlier in orders:
+            check_true(
+                not np.array_equal(order, earlier), name=sub.last_call,
+                message=f"returned the same order {format_value(order)} as {earlier_call}; "
+                "different generators should shuffle differently (use rng to shuffle)",
+            )  # fmt: skip
+        orders.append((sub.last_call, order))
+
+
+@pytest.mark.points(1)
+def test_minibatches_repeatable(sub, rng):
+    """minibatches: the same generator state gives the same batches; None means default_rng(0)"""
+    n, batch_size = 10, 5
+    for rng_arg, again in ((seeded_rng(distinct_seeds(rng, 1)[0]), None), (None, seeded_rng(0))):
+        first = sub.minibatches(n, batch_size, rng_arg)
+        first_call = sub.last_call
+        check_batches(first, n, batch_size, name=first_call)
+        second = sub.minibatches(n, batch_size, rng_arg if again is None else again)
+        check_batches(second, n, batch_size, name=sub.last_call)
+        for i in range(len(first)):
+            check_equal(
+                np.asarray(second[i]), np.asarray(first[i]),
+                name=f"{sub.last_call}[{i}], called a second time with the same generator state "
+                f"(compared with {first_call}[{i}])",
+            )  # fmt: skip
+
+
+@pytest.mark.points(1)
+def test_minibatches_bad_batch_size(sub, rng):
+    """minibatches: a batch_size below 1 raises ValueError"""
+    batches = sub.minibatches(6, 3, seeded_rng(distinct_seeds(rng, 1)[0]))
+    check_batches(batches, 6, 3, name=sub.last_call)
+    check_raises(ValueError, sub.minibatches, 6, 0, seeded_rng(1))
+    check_raises(ValueError, sub.minibatches, 6, -2, seeded_rng(1))
+
+
+# -- sgd_linear_regression ------------------------------------------------------------------
+@pytest.mark.points(3)
+def test_sgd_lecture_example(sub, rng):
+    """sgd_linear_regression: the lecture's data and random noise-free data give the exact beta"""
+    seed = distinct_seeds(rng, 1)[0]
+    beta = sub.sgd_linear_regression(X_LECTURE, Y_LECTURE, BETA_INIT_LECTURE, lr=0.1,
+                                     n_epochs=1000, batch_size=2, rng=seeded_rng(seed))  # fmt: skip
+    check_close(beta, BETA_LECTURE, name=sub.last_call, rtol=0, atol=SGD_ATOL)
+    for n, d, batch_size in ((12, 2, 3), (20, 3, 4), (10, 1, 2)):
+        X = design(rng, n, d)
+        beta_true = rng.normal(size=d + 1)
+        y = with_ones(X) @ beta_true
+        beta = sub.sgd_linear_regression(X, y, rng.normal(size=d + 1), lr=0.05, n_epochs=300,
+                                         batch_size=batch_size, rng=seeded_rng(seed))  # fmt: skip
+        check_close(beta, beta_true, name=sub.last_call, rtol=0, atol=SGD_ATOL)
+
+
+@pytest.mark.points(2)
+def test_sgd_full_batch_is_gradient_descent(sub, rng):
+    """sgd_linear_regression: batch_size = N makes each epoch one gradient step on the MSE"""
+    for n, d, lr, n_epochs in ((5, 1, 0.1, 1), (8, 2, 0.05, 30), (11, 3, 0.2, 40), (6, 2, 0.0, 5)):
+        X, y = noisy_data(rng, n, d)
+        beta_init = rng.normal(size=d + 1)
+        # One batch B of all N samples: beta <- beta - lr * (2/N) X_^T (X_ beta - y).
+        expected = gd_closed_form(X, y, beta_init, lr * 2.0 / n, n_epochs)
+        beta = sub.sgd_linear_regression(X, y, beta_init, lr=lr, n_epochs=n_epochs, batch_size=n,
+                                         rng=seeded_rng(distinct_seeds(rng, 1)[0]))  # fmt: skip
+        check_close(beta, expected, name=sub.last_call)
+
+
+@pytest.mark.points(2)
+def test_sgd_one_epoch_uses_each_sample_once(sub, rng):
+    """sgd_linear_regression: one epoch steps once on every sample, with the batch's mean gradient"""
+    for n, batch_size, lr in ((5, 2, 0.05), (7, 3, 0.03), (4, 4, 0.1)):
+        X, y, beta_init = orthogonal_problem(rng, n)
+        sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+        expected = np.sort([1 - lr * 2.0 / size * n for size in sizes for _ in range(size)])
+        beta = sub.sgd_linear_regression(X, y, beta_init, lr=lr, n_epochs=1, batch_size=batch_size,
+                                         rng=seeded_rng(distinct_seeds(rng, 1)[0]))  # fmt: skip
+        check_one_epoch_factors(beta, X, y, beta_init, expected, lr=lr, batch_size=batch_size,
+                                name=sub.last_call)  # fmt: skip
+
+
+@pytest.mark.points(2)
+def test_sgd_noisy_data_near_least_squares(sub, rng):
+    """sgd_linear_regression: on noisy data it ends near the least-squares solution"""
+    for n, d, batch_size in ((30, 3, 5), (20, 1, 3), (40, 2, 4)):
+        X, y = noisy_data(rng, n, d)
+        beta = sub.sgd_linear_regression(X, y, np.zeros(d + 1), lr=0.01, n_epochs=300,
+                                         batch_size=batch_size,
+                                         rng=seeded_rng(distinct_seeds(rng, 1)[0]))  # fmt: skip
+        check_close(beta, least_squares(X, y), name=sub.last_call, rtol=0, atol=SGD_NOISY_ATOL)
+
+
+@pytest.mark.points(2)
+def test_sgd_repeatable(sub, rng):
+    """sgd_linear_regression: the same generator gives the same result; None means default_rng(0)"""
+    X, y = noisy_data(rng, 10, 2)
+    beta_init = rng.normal(size=3)
+    seed = distinct_seeds(rng, 1)[0]
+    first = sub.sgd_linear_regression(X, y, beta_init, lr=0.02, n_epochs=20, batch_size=3,
+                                      rng=seeded_rng(seed))  # fmt: skip
+    first_call = sub.last_call
+    check_shape(first, (3,), name=first_call)
+    again = sub.sgd_linear_regression(X, y, beta_init, lr=0.02, n_epochs=20, batch_size=3,
+                                      rng=seeded_rng(seed))  # fmt: skip
+    check_close(
+        again,
+        first,
+        name=f"{sub.last_call}, called a second time with the same seed (it should "
+        "repeat the first result)",
+    )
+    # The defaults: lr=0.01, n_epochs=100, batch_size=2 and rng=None, i.e. default_rng(0).
+    default = sub.sgd_linear_regression(X, y, beta_init)
+    default_call = sub.last_call
+    check_shape(default, (3,), name=default_call)
+    check_close(sub.sgd_linear_regression(X, y, beta_init), default,
+                name=f"{sub.last_call}, called a second time with the same seed (it should "
+                    "repeat the first result)")  # fmt: skip
+    explicit = sub.sgd_linear_regression(X, y, beta_init, lr=0.01, n_epochs=100, batch_size=2,
+                                         rng=seeded_rng(0))  # fmt: skip
+    check_close(explicit, default, name=f"{sub.last_call} (compared with {default_call})")
+
+
+@pytest.mark.points(2)
+def test_sgd_depends_on_rng(sub, rng):
+    """sgd_linear_regression: different generators draw different batches, so results differ"""
+    X, y = noisy_data(rng, 12, 2)
+    beta_init = rng.normal(size=3)
+    results = []
+    for seed in distinct_seeds(rng, 3):
+        beta = sub.sgd_linear_regression(X, y, beta_init, lr=0.01, n_epochs=20, batch_size=3,
+                                         rng=seeded_rng(seed))  # fmt: skip
+        check_shape(beta, (3,), name=sub.last_call)
+        for earlier_call, earlier in results:
+            check_true(
+                not np.allclose(beta, earlier, rtol=0, atol=SAME_RESULT_ATOL), name=sub.last_call,
+                message=f"returned {format_value(beta)}, the same as {earlier_call}; different "
+                "generators should give different batch orders and so different results (draw the "
+                "batches with minibatches(N, batch_size, rng) in every epoch)",
+            )  # fmt: skip
+        results.append((sub.last_call, np.asarray(beta)))
+
+
+@pytest.mark.points(1)
+def test_sgd_shape_mismatch(sub, rng):
+    """sgd_linear_regression: y or beta_init of the wrong length raise ValueError"""
+    X = design(rng, 10, 2)
+    beta_true = rng.normal(size=3)
+    y = with_ones(X) @ beta_true
+    beta = sub.sgd_linear_regression(X, y, np.zeros(3), lr=0.1, n_epochs=400, batch_size=3,
+                                     rng=seeded_rng(distinct_seeds(rng, 1)[0]))  # fmt: skip
+    check_close(beta, beta_true, name=sub.last_call, rtol=0, atol=SGD_ATOL)
+    check_raises(ValueError, sub.sgd_linear_regression, X, y[:9], np.zeros(3))
+    check_raises(ValueError, sub.sgd_linear_regression, X, y, np.zeros(2))
