@@ -325,6 +325,8 @@ def check_symbolic(
 
     if isinstance(expected, sympy.Poly):
         expected = expected.as_expr()
+    if isinstance(actual, sympy.Poly) and type(actual) is sympy.Poly:
+        actual = actual.as_expr()
     if actual is None:
         raise _fail(name, "returned None; expected a sympy expression. Did you forget `return`?",
                     f"expected: {expected}")  # fmt: skip
