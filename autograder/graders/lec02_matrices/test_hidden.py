@@ -4,22 +4,9 @@ import numpy as np
 import pytest
 
 from autograder.checks import check_close, check_raises
+from autograder.graders.lec02_matrices.support import full_rank
 
 pytestmark = pytest.mark.hidden
-
-# Random matrices for inverse / pinv / regression are drawn with condition number below this, so
-# a correct answer computed another way (np.linalg.pinv, lstsq, solve) agrees with the reference's
-# normal-equation formula (error ~ cond(A)**2 * eps) within DEFAULT_RTOL / DEFAULT_ATOL.
-MAX_COND = 100.0
-
-
-def full_rank(rng, n, m):
-    """A random (n, m) matrix of full rank with a moderate condition number."""
-    for _ in range(1000):
-        A = rng.normal(size=(n, m))
-        if np.linalg.cond(A) < MAX_COND:
-            return A
-    raise RuntimeError(f"could not draw a well-conditioned {n}x{m} matrix")
 
 
 @pytest.mark.points(2)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from autograder.checks import check_close, check_raises
+from autograder.graders.lec02_matrices.support import full_rank
 
 # The lecture's matrices (AI Math 2강).
 X_LECTURE = np.array([[1, -2, 3], [7, 5, 0], [-2, -1, 2]])
@@ -15,20 +16,6 @@ Y_REGRESSION = np.array([6, 8, 9, 11])
 # Singular (rank 2, rows in arithmetic progression), but rounding hides it from LU:
 # np.linalg.inv returns entries near 1e16 instead of raising.
 SINGULAR_ROUNDED = np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6], [0.7, 0.8, 0.9]])
-
-# Random matrices for inverse / pinv / least squares are drawn with condition number below this,
-# so the lecture's normal-equation formula (whose error grows like cond(A)**2 * eps) still agrees
-# with numpy's SVD-based oracles within DEFAULT_RTOL / DEFAULT_ATOL.
-MAX_COND = 100.0
-
-
-def full_rank(rng, n, m):
-    """A random (n, m) matrix of full rank with a moderate condition number."""
-    for _ in range(1000):
-        A = rng.normal(size=(n, m))
-        if np.linalg.cond(A) < MAX_COND:
-            return A
-    raise RuntimeError(f"could not draw a well-conditioned {n}x{m} matrix")
 
 
 def low_rank(rng, n, rank):

@@ -7,8 +7,8 @@ import sympy as sym
 from sympy.abc import x, y
 
 from autograder.arguments import lecture_function
-from autograder.checks import check_close, check_converged, check_symbolic, check_true
-from autograder.formatting import format_value
+from autograder.checks import check_close, check_converged, check_symbolic
+from autograder.graders.lec03_gradient_descent.support import pair
 
 pytestmark = pytest.mark.hidden
 
@@ -16,15 +16,6 @@ pytestmark = pytest.mark.hidden
 # within epsilon / (lr * f'') of the minimum; POINT_ATOL counts that as "the right minimum", so the
 # run is told apart by its number of updates, while a wrong derivative or sign ends far away.
 POINT_ATOL = 1e-3
-
-
-def pair(result, name, what):
-    """The two parts of a (first, second) result, after checking it is a pair."""
-    check_true(
-        type(result) in (tuple, list) and len(result) == 2, name=name,
-        message=f"returned {format_value(result)}; expected a pair {what}",
-    )  # fmt: skip
-    return result[0], result[1]
 
 
 @pytest.mark.points(1)

@@ -6,8 +6,8 @@ import sympy as sym
 from sympy.abc import x, y
 
 from autograder.arguments import lecture_function
-from autograder.checks import check_close, check_converged, check_symbolic, check_true
-from autograder.formatting import format_value
+from autograder.checks import check_close, check_converged, check_symbolic
+from autograder.graders.lec03_gradient_descent.support import pair
 
 # The lecture's functions (AI Math 3강).
 F = x**2 + 2 * x + 3
@@ -28,15 +28,6 @@ NEAR_ATOL = 1e-6
 # Random start points are redrawn when some |slope| of the run is this close (relatively) to
 # epsilon: there, rounding differences could move the stop by one update.
 MARGIN = 1e-6
-
-
-def pair(result, name, what):
-    """The two parts of a (first, second) result, after checking it is a pair."""
-    check_true(
-        type(result) in (tuple, list) and len(result) == 2, name=name,
-        message=f"returned {format_value(result)}; expected a pair {what}",
-    )  # fmt: skip
-    return result[0], result[1]
 
 
 def slope_of(expr):

@@ -7,93 +7,21 @@ import pytest
 from autograder.arguments import seeded_rng
 from autograder.checks import check_close, check_equal, check_shape, check_true
 from autograder.formatting import format_value
+from autograder.graders.lec04_sgd.support import (
+    FACTOR_ATOL,
+    SAME_RESULT_ATOL,
+    SGD_ATOL,
+    SGD_NOISY_ATOL,
+    check_batches,
+    design,
+    distinct_seeds,
+    noisy_data,
+    orthogonal_problem,
+    residual_factors,
+    with_ones,
+)
 
 pytestmark = pytest.mark.hidden
-
-# SGD on noise-free data converges to the exact coefficients for every batch order; the runs below
-# get within ~4e-6 at worst (2000 random problems), so this bound only fails a run that does not
-# converge.
-SGD_ATOL = 1e-4
-# With noise, constant-learning-rate SGD keeps moving around the least-squares solution by about
-# lr * (the gradient's noise): ~1e-3 for the runs below (lr <= 0.02, noise 0.1).
-SGD_NOISY_ATOL = 2e-2
-# Results of runs with different generators closer than this count as the same.
-SAME_RESULT_ATOL = 1e-10
-# Residual factors after one epoch on orthogonal rows are exact up to rounding (~1e-15).
-FACTOR_ATOL = 1e-9
-# Random designs have cond([X, 1]) below this, so the runs converge fast.
-MAX_COND = 5.0
-
-
-def design(rng, n, d):
-    """A random (n, d) data matrix X whose [X, 1] is well conditioned."""
-    for _ in range(1000):
-        X = rng.normal(size=(n, d))
-        if np.linalg.cond(np.hstack([X, np.ones((n, 1))])) < MAX_COND:
-            return X
-    raise RuntimeError(f"could not draw a well-conditioned {n}x{d} design")
-
-
-def with_ones(X):
-    return np.hstack([X, np.ones((X.shape[0], 1))])
-
-
-def noisy_data(rng, n, d, noise=0.1):
-    X = design(rng, n, d)
-    return X, X @ rng.normal(size=d) + rng.normal() + noise * rng.normal(size=n)
-
-
-def distinct_seeds(rng, k):
-    return [int(s) for s in rng.choice(2**31, size=k, replace=False)]
-
-
-def check_batches(batches, n, batch_size, *, name):
-    """Check batches partition a permutation of range(n) (sizes batch_size, the last may be
-    smaller); return the order (the batches concatenated)."""
-    sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
-    check_true(
-        type(batches) in (list, tuple), name=name,
-        message=f"returned {format_value(batches)}; expected a list of index arrays",
-    )  # fmt: skip
-    check_true(
-        len(batches) == len(sizes), name=name,
-        message=f"returned {len(batches)} batches; expected {len(sizes)} of sizes {sizes} "
-        f"({n} indices in batches of {batch_size}, the last one smaller if {batch_size} does not "
-        f"divide {n})",
-    )  # fmt: skip
-    for i, (batch, size) in enumerate(zip(batches, sizes, strict=True)):
-        check_shape(batch, (size,), name=f"{name}[{i}]")
-        kind = np.asarray(batch).dtype.kind
-        check_true(
-            kind in "iu" or size == 0, name=f"{name}[{i}]",
-            message=f"holds {np.asarray(batch).dtype} values; index arrays must hold integers",
-        )  # fmt: skip
-    order = np.concatenate([np.asarray(b, dtype=np.int64) for b in batches])
-    missing = sorted(set(range(n)) - set(order.tolist()))
-    check_true(
-        np.array_equal(np.sort(order), np.arange(n)), name=name,
-        message=f"returned batches that are not a partition of range({n}): every index must be "
-        f"in exactly one batch.\n  batches together: {format_value(order)}\n  missing: {missing}",
-    )  # fmt: skip
-    return order
-
-
-def orthogonal_problem(rng, n):
-    """Data whose rows of [X, 1] are orthogonal with squared norm n: X (n, n-1), y, beta_init."""
-    M = rng.normal(size=(n, n))
-    M[:, 0] = 1.0
-    Q, _ = np.linalg.qr(M)  # Q[:, 0] = ±1/sqrt(n): rows of [sqrt(n) Q[:, 1:], 1] are orthogonal
-    X = np.sqrt(n) * Q[:, 1:]
-    X_ = with_ones(X)
-    beta_true = rng.normal(size=n)
-    residuals = rng.uniform(1.0, 2.0, size=n) * rng.choice([-1.0, 1.0], size=n)
-    return X, X_ @ beta_true, beta_true + X_.T @ residuals / n
-
-
-def residual_factors(beta, X, y, beta_init):
-    """Each sample's residual after the run divided by its residual before, sorted."""
-    X_ = with_ones(X)
-    return np.sort((X_ @ np.asarray(beta, dtype=float) - y) / (X_ @ beta_init - y))
 
 
 @pytest.mark.points(1)
