@@ -2,6 +2,8 @@
 
 aimath build [--check]
 aimath check [ASSIGNMENT ...] [--submission PATH] [--hidden] [--json PATH]
+aimath grade SUBMISSIONS [--out DIR] [-j N] [--assignment A ...] [--force]
+             [--executor local|dask] [--scheduler ADDRESS] [--reveal-hidden] [--call-timeout S]
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -71,6 +73,31 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if results and all(r.status == "passed" for r in results) else EXIT_FAILED
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    from .batch import UsageError, grade_class
+    from .feedback import ClassProgress, class_summary, print_class_summary
+    from .gradebook import Gradebook
+
+    console = Console(highlight=False)
+    try:
+        with ClassProgress(console) as progress:
+            run = grade_class(
+                args.submissions, out_dir=args.out, jobs=args.jobs, assignments=args.assignment,
+                force=args.force, executor=args.executor, scheduler=args.scheduler,
+                reveal_hidden=args.reveal_hidden, timeout_s=args.call_timeout,
+                progress=progress.start,
+            )  # fmt: skip
+    except UsageError as exc:
+        print(f"aimath grade: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("aimath grade: interrupted; run it again to finish the class", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    with Gradebook(args.out / "gradebook.sqlite") as book:
+        print_class_summary(run, class_summary(book, run.recorded), console)
+    return run.exit_status
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="aimath", description="AI Math autograder")
     verbs = parser.add_subparsers(dest="verb", required=True)
@@ -90,6 +117,27 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--student", help="student id (seeds random inputs)")
     check.add_argument("--solutions", type=Path, help="reference solutions (for hidden tests)")
     check.set_defaults(run=cmd_check)
+
+    grade = verbs.add_parser("grade", help="grade a whole class: gradebook, grades.csv, feedback")
+    grade.add_argument("submissions", type=Path,
+                       help="folder with one folder or zip file per student (named by student id)")  # fmt: skip
+    grade.add_argument("--out", type=Path, default=Path("results"),
+                       help="output folder (default: ./results)")  # fmt: skip
+    grade.add_argument("-j", "--jobs", type=int, default=None,
+                       help="students graded at once (default: the number of cores)")  # fmt: skip
+    grade.add_argument("--assignment", action="extend", nargs="+", metavar="A",
+                       help="grade only these assignments (default: all)")  # fmt: skip
+    grade.add_argument("--force", action="store_true",
+                       help="regrade students whose files and graders are unchanged")  # fmt: skip
+    grade.add_argument("--executor", choices=("local", "dask"), default="local",
+                       help="local process pool (default) or a Dask cluster")  # fmt: skip
+    grade.add_argument("--scheduler", metavar="ADDRESS",
+                       help="Dask scheduler, e.g. tcp://host:8786 (default: a LocalCluster)")  # fmt: skip
+    grade.add_argument("--reveal-hidden", action="store_true",
+                       help="show hidden tests' output in the feedback files")  # fmt: skip
+    grade.add_argument("--call-timeout", type=float, metavar="S",
+                       help="time limit per call in seconds (default: each assignment's)")  # fmt: skip
+    grade.set_defaults(run=cmd_grade)
     return parser
 
 

@@ -89,6 +89,7 @@ class GradingSession:
                 "assignment": assignment,
                 "number": f"{number}.{counters[assignment]}",
                 "status": None,
+                "kind": "",
                 "output": "",
                 "duration": 0.0,
                 "proxy": None,
@@ -136,11 +137,13 @@ class GradingSession:
         if state["status"] is None and call.when in ("setup", "call"):
             if call.excinfo is not None:
                 state["status"], state["output"] = classify(call.excinfo.value, report)
+                state["kind"] = type(call.excinfo.value).__name__
             elif call.when == "call":
                 state["status"] = "passed"
         if call.when == "teardown":
             if call.excinfo is not None and state["status"] == "passed":
                 state["status"], state["output"] = classify(call.excinfo.value, report)
+                state["kind"] = type(call.excinfo.value).__name__
             self.results.append(self.make_result(item, state))
 
     def make_result(self, item: pytest.Item, state: dict) -> TestResult:
@@ -167,7 +170,8 @@ class GradingSession:
             output=output,
             visibility="after_published" if hidden else "visible",
             hidden=hidden,
-            tags=("hidden",) if hidden else ("public",),
+            tags=("hidden" if hidden else "public",)
+            + ((f"kind:{state['kind']}",) if state.get("kind") else ()),
             execution_time=state["duration"],
             nodeid=item.nodeid,
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -305,3 +307,33 @@ def test_a_worker_that_closes_the_protocol_fails_the_call_only(tmp_path):
         with pytest.raises(WorkerCrashed):
             call(box, "close")
         assert call(box, "ok") == 2
+
+
+def test_a_looping_worker_dies_with_the_process_that_owns_it(tmp_path):
+    (tmp_path / "lec01_vectors.py").write_text("def spin():\n    while True:\n        pass\n")
+    owner = (
+        "import sys, threading\n"
+        "from pathlib import Path\n"
+        "from autograder.sandbox.process import Sandbox\n"
+        f"box = Sandbox(Path({str(tmp_path / 'lec01_vectors.py')!r}), 'lec01_vectors')\n"
+        "box.start()\n"
+        "print(box.proc.pid, flush=True)\n"
+        "box.call('spin', (), {}, timeout_s=60, call='spin()')\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", owner], stdout=subprocess.PIPE, text=True)
+    worker_pid = int(proc.stdout.readline())
+    time.sleep(0.5)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _alive(worker_pid):
+        time.sleep(0.1)
+    assert not _alive(worker_pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False

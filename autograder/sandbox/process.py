@@ -111,8 +111,8 @@ class Sandbox:
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
         """Start a worker and load the submission; raise LoadFailed if it cannot be loaded."""
-        if self.load_error is not None:
-            raise self.load_error
+        if self.load_error is not None:  # a fresh exception, so tracebacks do not pile up
+            raise LoadFailed(str(self.load_error)) from None
         if self.proc is not None:
             return
         source = self._read_source()

@@ -66,6 +66,7 @@ class Worker:
     ) -> None:
         self.wire = wire
         self.protocols = protocols
+        self.parent_pid = os.getppid()
         self.rfile = os.fdopen(proto_in, "rb", buffering=0)
         self.wfile = os.fdopen(proto_out, "wb", buffering=0)
         self.module: types.ModuleType | None = None
@@ -148,6 +149,7 @@ class Worker:
         """Isolate this process, then import the submission from the source text it was sent."""
         path, name, text = request["path"], request["module"], request["source"]
         isolation = isolate(request.get("hide", []), request.get("user"), request.get("network"))
+        _die_with_parent(self.parent_pid)  # after the privilege drop, which clears the setting
         self.filename = path
         sys.path.insert(0, os.path.dirname(path))  # the submission's own helper modules
         sys.stdout = sys.stderr = self.output
@@ -297,6 +299,17 @@ def isolate(hide: list[str], user: str | None, network: bool | None) -> list[str
         except (KeyError, OSError):
             pass
     return applied
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Be killed when the grader that started this worker dies (Linux), so no loop outlives it."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent_pid:  # it died before the setting took effect
+        os._exit(1)
 
 
 def _blocked_ancestor(path: str) -> str | None:

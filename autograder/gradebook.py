@@ -1,0 +1,400 @@
+"""The class gradebook: SQLite in WAL mode, one transaction per student, written by one process.
+
+    >>> book = Gradebook(Path("results/gradebook.sqlite"))
+    >>> book.record_student("alice", source="class/alice", run_id=1, submissions=[...])
+    >>> book.results("alice", "lec01_vectors")[0].status
+    'passed'
+
+Tables: ``students`` (id, where the submission came from, and why it was rejected, if it was),
+``submissions`` (one row per student and assignment: the sha256 of the file, the grader version it
+was graded with, the score, and ``status`` 'graded' or 'error' when the grader broke), ``results``
+(one row per test) and ``runs``. A student's rows are replaced in a single transaction, so a killed
+run leaves every student either fully recorded or untouched, never half or twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+import json
+import os
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .course import ASSIGNMENTS, PACKAGE_DIR, default_solutions_dir
+from .results import TestResult
+
+SCHEMA_VERSION = 1
+SubmissionStatus = Literal["graded", "error"]
+
+# What decides a grade besides the submission: engine modules, the sandbox, the graders, the
+# reference solution, and the assignment's catalog entry (its time limit).
+ENGINE_FILES = (
+    "checks.py", "plugin.py", "wire.py", "errors.py", "formatting.py", "results.py",
+    "sandbox/__init__.py", "sandbox/process.py", "sandbox/worker.py", "graders/pytest.ini",
+)  # fmt: skip
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    source TEXT NOT NULL,
+    executor TEXT NOT NULL,
+    jobs INTEGER NOT NULL,
+    graded INTEGER,
+    skipped INTEGER,
+    errors INTEGER
+);
+CREATE TABLE IF NOT EXISTS students (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    problem TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY,
+    student TEXT NOT NULL REFERENCES students(id),
+    assignment TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    grader_version TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('graded', 'error')),
+    message TEXT NOT NULL DEFAULT '',
+    score REAL NOT NULL,
+    max_score REAL NOT NULL,
+    n_tests INTEGER NOT NULL,
+    n_errors INTEGER NOT NULL,
+    duration_s REAL NOT NULL,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    graded_at TEXT NOT NULL,
+    UNIQUE (student, assignment)
+);
+CREATE TABLE IF NOT EXISTS results (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    number TEXT NOT NULL,
+    name TEXT NOT NULL,
+    nodeid TEXT NOT NULL,
+    score REAL NOT NULL,
+    max_score REAL NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('passed', 'failed', 'not_attempted', 'error')),
+    output TEXT NOT NULL,
+    visibility TEXT NOT NULL,
+    hidden INTEGER NOT NULL,
+    tags TEXT NOT NULL,
+    execution_time REAL NOT NULL,
+    PRIMARY KEY (submission_id, position),
+    UNIQUE (submission_id, number)
+);
+"""
+
+
+def now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    """One assignment of one student, graded (or not: ``status='error'``), ready to be stored."""
+
+    assignment: str
+    filename: str
+    sha256: str
+    grader_version: str
+    results: list[TestResult] = field(default_factory=list)
+    status: SubmissionStatus = "graded"
+    message: str = ""
+    duration_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class StoredSubmission:
+    """A row of ``submissions``: what was graded, with which graders, and how it went."""
+
+    student: str
+    assignment: str
+    filename: str
+    sha256: str
+    grader_version: str
+    status: SubmissionStatus
+    message: str
+    score: float
+    max_score: float
+    n_tests: int
+    n_errors: int
+    run_id: int
+    graded_at: str
+
+    def is_current(self, sha256: str, grader_version: str) -> bool:
+        """True when this row grades exactly these files with these graders, without grader errors."""
+        return (
+            self.sha256 == sha256
+            and self.grader_version == grader_version
+            and self.status == "graded"
+            and self.n_errors == 0
+        )
+
+
+class Gradebook:
+    """The SQLite gradebook of a class. Only the coordinating process opens it for writing."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        with self.transaction():
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                self.db.execute(
+                    "INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                )
+            elif int(row[0]) != SCHEMA_VERSION:
+                raise ValueError(
+                    f"{self.path} has gradebook schema {row[0]}; this version reads {SCHEMA_VERSION}"
+                )
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Gradebook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+    # -- runs --------------------------------------------------------------------------------
+    def start_run(self, *, source: str, executor: str, jobs: int) -> int:
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT INTO runs (started_at, source, executor, jobs) VALUES (?, ?, ?, ?)",
+                (now(), source, executor, jobs),
+            )
+        return int(cursor.lastrowid)
+
+    def finish_run(self, run_id: int, *, graded: int, skipped: int, errors: int) -> None:
+        with self.transaction():
+            self.db.execute(
+                "UPDATE runs SET finished_at = ?, graded = ?, skipped = ?, errors = ? WHERE id = ?",
+                (now(), graded, skipped, errors, run_id),
+            )
+
+    # -- writing -----------------------------------------------------------------------------
+    def record_student(
+        self,
+        student: str,
+        *,
+        source: str,
+        run_id: int,
+        submissions: Iterable[SubmissionRecord] = (),
+        remove: Iterable[str] = (),
+        problem: str | None = None,
+    ) -> None:
+        """Store a student's graded submissions (replacing older rows) in one transaction.
+
+        ``remove`` names assignments whose rows go (the file is no longer submitted); ``problem``
+        says why the submission as a whole was rejected (None: it was not).
+        """
+        stamp = now()
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO students (id, source, problem, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET source = excluded.source, "
+                "problem = excluded.problem, updated_at = excluded.updated_at",
+                (student, source, problem, stamp),
+            )
+            for assignment in remove:
+                self._delete(student, assignment)
+            for sub in submissions:
+                self._delete(student, sub.assignment)
+                cursor = self.db.execute(
+                    "INSERT INTO submissions (student, assignment, filename, sha256, "
+                    "grader_version, status, message, score, max_score, n_tests, n_errors, "
+                    "duration_s, run_id, graded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        student, sub.assignment, sub.filename, sub.sha256, sub.grader_version,
+                        sub.status, sub.message, sum(r.score for r in sub.results),
+                        sum(r.max_score for r in sub.results), len(sub.results),
+                        sum(r.status == "error" for r in sub.results), sub.duration_s, run_id,
+                        stamp,
+                    ),
+                )  # fmt: skip
+                submission_id = cursor.lastrowid
+                self.db.executemany(
+                    "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        (
+                            submission_id, position, r.number, r.name, r.nodeid, r.score,
+                            r.max_score, r.status, r.output, r.visibility, int(r.hidden),
+                            json.dumps(list(r.tags)), r.execution_time,
+                        )
+                        for position, r in enumerate(sub.results)
+                    ],
+                )  # fmt: skip
+
+    def _delete(self, student: str, assignment: str) -> None:
+        self.db.execute(
+            "DELETE FROM results WHERE submission_id IN "
+            "(SELECT id FROM submissions WHERE student = ? AND assignment = ?)",
+            (student, assignment),
+        )
+        self.db.execute(
+            "DELETE FROM submissions WHERE student = ? AND assignment = ?", (student, assignment)
+        )
+
+    # -- reading -----------------------------------------------------------------------------
+    def submissions(self, student: str | None = None) -> list[StoredSubmission]:
+        """Stored submissions (of one student, or of everyone), by student then catalog order."""
+        query = (
+            "SELECT student, assignment, filename, sha256, grader_version, status, message, "
+            "score, max_score, n_tests, n_errors, run_id, graded_at FROM submissions"
+        )
+        rows = (
+            self.db.execute(query + " WHERE student = ?", (student,))
+            if student is not None
+            else self.db.execute(query)
+        )
+        subs = [StoredSubmission(*row) for row in rows]
+        return sorted(subs, key=lambda s: (s.student, _catalog_index(s.assignment)))
+
+    def problem(self, student: str) -> str | None:
+        row = self.db.execute("SELECT problem FROM students WHERE id = ?", (student,)).fetchone()
+        return row[0] if row else None
+
+    def students(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT id FROM students ORDER BY id")]
+
+    def results(self, student: str, assignment: str | None = None) -> list[TestResult]:
+        """The test results of a student (one assignment, or all in catalog order)."""
+        query = (
+            "SELECT s.assignment, r.number, r.name, r.nodeid, r.score, r.max_score, r.status, "
+            "r.output, r.visibility, r.hidden, r.tags, r.execution_time "
+            "FROM results r JOIN submissions s ON r.submission_id = s.id WHERE s.student = ?"
+        )
+        params: tuple = (student,)
+        if assignment is not None:
+            query += " AND s.assignment = ?"
+            params += (assignment,)
+        rows = self.db.execute(query + " ORDER BY s.assignment, r.position", params).fetchall()
+        results = [
+            TestResult(
+                name=name, number=number, score=score, max_score=max_score, status=status,
+                assignment=a, output=output, visibility=visibility, hidden=bool(hidden),
+                tags=tuple(json.loads(tags)), execution_time=execution_time, nodeid=nodeid,
+            )
+            for a, number, name, nodeid, score, max_score, status, output, visibility, hidden,
+            tags, execution_time in rows
+        ]  # fmt: skip
+        return sorted(results, key=lambda r: _catalog_index(r.assignment))  # stable: keeps order
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (or ``ROLLBACK`` on an exception)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _catalog_index(assignment: str) -> int:
+    names = list(ASSIGNMENTS)
+    return names.index(assignment) if assignment in names else len(names)
+
+
+# -- grader version -----------------------------------------------------------------------------
+def grader_version(
+    assignment: str,
+    *,
+    timeout_s: float | None = None,
+    package_dir: Path = PACKAGE_DIR,
+    solutions_dir: Path | None = None,
+) -> str:
+    """sha256 over everything besides the submission that decides an assignment's grade.
+
+    The engine (checks, plugin, wire format, sandbox...), the assignment's graders, its reference
+    solution, its catalog entry and the per-call time limit in force. A submission graded with an
+    equal version and unchanged files need not be graded again.
+
+        >>> len(grader_version("lec01_vectors"))
+        64
+    """
+    package_dir = Path(package_dir)
+    solutions_dir = Path(solutions_dir) if solutions_dir else default_solutions_dir()
+    graders = package_dir / "graders" / assignment
+    files = [(name, package_dir / name) for name in ENGINE_FILES]
+    files += [(f"graders/{assignment}/{p.name}", p) for p in sorted(graders.glob("*.py"))]
+    files.append((f"solutions/{assignment}.py", solutions_dir / f"{assignment}.py"))
+    digest = hashlib.sha256()
+    for name, path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b"\0missing"
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    entry = ASSIGNMENTS.get(assignment)
+    digest.update(f"catalog\0{entry!r}\0timeout\0{timeout_s!r}".encode())
+    return digest.hexdigest()
+
+
+# -- grades.csv ---------------------------------------------------------------------------------
+def grades_table(
+    book: Gradebook, students: Iterable[str], assignments: Iterable[str] | None = None
+) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of grades.csv: a student's score per assignment (empty: not submitted)."""
+    columns = list(assignments or ASSIGNMENTS)
+    scores: dict[tuple[str, str], float] = {
+        (s.student, s.assignment): s.score for s in book.submissions() if s.status == "graded"
+    }
+    rows = []
+    for student in students:
+        cells = [scores.get((student, a)) for a in columns]
+        total = sum(c for c in cells if c is not None)
+        rows.append(
+            [_safe_cell(student), *("" if c is None else f"{c:g}" for c in cells), f"{total:g}"]
+        )
+    return ["student", *columns, "total"], rows
+
+
+def write_grades_csv(
+    book: Gradebook, path: Path, students: Iterable[str], assignments: Iterable[str] | None = None
+) -> None:
+    """grades.csv: one row per student, columns in catalog order, then the total."""
+    header, rows = grades_table(book, students, assignments)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    write_atomic(Path(path), buffer.getvalue())
+
+
+def _safe_cell(text: str) -> str:
+    """A spreadsheet must not read a student id like ``=HYPERLINK(...)`` as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file so that readers (and a killed run) see the old or the new text, never half."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
