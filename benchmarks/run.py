@@ -49,8 +49,11 @@ def section_sandbox_overhead() -> list[str]:
         "",
         "| assignments | in-process (s) | sandboxed (s) | ratio sandboxed / in-process |",
         "| --- | --- | --- | --- |",
-        f"| {row['assignments']} | {row['in_process_s']:.3f} | {row['sandboxed_s']:.3f} "
-        f"| {row['ratio']:.2f} |",
+        *(
+            f"| {r['assignments']} | {r['in_process_s']:.3f} | {r['sandboxed_s']:.3f} "
+            f"| {r['ratio']:.2f} |"
+            for r in [*row.get("per_assignment", []), row]
+        ),
         "",
     ]
 
