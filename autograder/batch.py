@@ -39,7 +39,7 @@ from typing import Literal
 
 from .course import ASSIGNMENTS, SUBMISSION_SUFFIXES
 from .gradebook import Gradebook, SubmissionRecord, grader_version, write_grades_csv
-from .results import TestResult
+from .results import TestResult, from_dict
 
 # Limits on what one student's submission may hold (zip files are checked before reading).
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -284,13 +284,6 @@ def _strip(result: TestResult, prefixes: set[str]) -> TestResult:
     for prefix in prefixes:
         output = output.replace(prefix, "")
     return result if output == result.output else dataclasses.replace(result, output=output)
-
-
-def result_from_dict(d: dict) -> TestResult:
-    """The inverse of ``results.as_dict``."""
-    d = dict(d)
-    d["tags"] = tuple(d.get("tags", ()))
-    return TestResult(**d)
 
 
 # -- executors ----------------------------------------------------------------------------------
@@ -670,7 +663,7 @@ def _records(
             failure = str(answer.get("error", ""))
             theirs = dict(answer.get("versions", {}))
             if not failure:
-                results = [result_from_dict(d) for d in answer["results"]]
+                results = [from_dict(d) for d in answer["results"]]
         except (ValueError, KeyError, TypeError) as exc:
             failure = f"the grading process sent a malformed answer: {exc}"
     records, errors = [], {}

@@ -146,3 +146,10 @@ def as_dict(result: TestResult) -> dict[str, Any]:
     d = asdict(result)
     d["tags"] = list(result.tags)
     return d
+
+
+def from_dict(data: dict[str, Any]) -> TestResult:
+    """The inverse of :func:`as_dict`."""
+    data = dict(data)
+    data["tags"] = tuple(data.get("tags", ()))
+    return TestResult(**data)
