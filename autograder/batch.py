@@ -47,9 +47,6 @@ MAX_ZIP_MEMBERS = 1000
 MAX_ZIP_TOTAL_BYTES = 64 * 1024 * 1024
 SCHEDULER_TIMEOUT_S = 15
 MAX_TASK_ATTEMPTS = 2  # a student whose grading process died is tried once more
-# pytest's long tracebacks cost far more than the tests for a file that cannot be loaded (the same
-# exception is re-raised in every test and its traceback grows); nothing here reads them.
-PYTEST_ARGS = ("--tb=native",)
 THREAD_LIMITS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 Executor = Literal["local", "dask"]
@@ -267,9 +264,8 @@ def grade_payload(payload: str) -> str:
                     raise ValueError(f"unexpected file name {filename!r} for {assignment}")
                 (folder / filename).write_bytes(base64.b64decode(entry["data"]))
             results = run_graders(
-                folder, assignments, hidden=True, student=student, timeout_s=timeout_s,
-                extra_args=PYTEST_ARGS,
-            )  # fmt: skip
+                folder, assignments, hidden=True, student=student, timeout_s=timeout_s
+            )
             # The scratch folder's name is random: keep it out of feedback (warnings name files).
             prefixes = {f"{folder}{os.sep}", f"{folder.resolve()}{os.sep}"}
             answer["results"] = [as_dict(_strip(r, prefixes)) for r in results]
