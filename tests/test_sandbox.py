@@ -165,7 +165,8 @@ def test_worker_cannot_import_the_grader_or_the_solutions(tmp_path):
         found, cwd, home = call(box, "probe")
         assert found == {"autograder": False, "solutions": False}
         assert cwd != os.getcwd() and "aimath-worker-" in cwd and home == cwd
-        assert not Path(cwd).exists() or box.tmpdir is not None
+        assert cwd == box.tmpdir.name and Path(cwd).is_dir()
+    assert not Path(cwd).exists()  # the scratch folder goes with the worker
 
 
 def test_notebook_submission(tmp_path):
