@@ -54,7 +54,7 @@ def print_check_report(results: list[TestResult], console: Console, *, source: s
         for r in results:
             if r.assignment == summary.assignment and r.status != "passed":
                 label, style = STATUS_STYLES[r.status]
-                console.print(Text(f"{r.number} {r.name}: {label}", style=style))
+                console.print(Text(f"{r.number} {r.name}: {label}", style=style), soft_wrap=True)
                 console.print(Text(_indent(r.output or "(no message)")), soft_wrap=True)
         counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in summary.counts.items() if n)
         console.print(
