@@ -35,8 +35,13 @@ SubmissionStatus = Literal["graded", "error"]
 # What decides a grade besides the submission: engine modules, the sandbox, the graders, the
 # reference solution, and the assignment's catalog entry (its time limit).
 ENGINE_FILES = (
-    "checks.py", "plugin.py", "wire.py", "errors.py", "formatting.py", "results.py",
-    "sandbox/__init__.py", "sandbox/process.py", "sandbox/worker.py", "graders/pytest.ini",
+    "arguments.py", "checks.py", "course.py", "errors.py", "formatting.py", "plugin.py",
+    "results.py", "wire.py", "sandbox/__init__.py", "sandbox/process.py", "sandbox/protocols.py",
+    "sandbox/worker.py", "graders/pytest.ini",
+)  # fmt: skip
+# Modules that do not take part in grading one submission (changing them regrades nothing).
+NON_GRADING_FILES = (
+    "__init__.py", "batch.py", "cli.py", "feedback.py", "gradebook.py", "release.py", "report.py",
 )  # fmt: skip
 
 SCHEMA = """

@@ -164,3 +164,15 @@ def test_grader_version_follows_graders_solutions_engine_and_time_limit(tmp_path
     assert version() == base
     (package / "graders" / "lec02_matrices" / "test_public.py").write_text("# other graders\n")
     assert version() == base  # another assignment's graders do not matter
+
+
+def test_every_module_is_either_in_the_grader_version_or_declared_not_grading():
+    from autograder.course import PACKAGE_DIR
+    from autograder.gradebook import ENGINE_FILES, NON_GRADING_FILES
+
+    modules = {
+        p.relative_to(PACKAGE_DIR).as_posix()
+        for p in PACKAGE_DIR.rglob("*.py")
+        if "graders" not in p.relative_to(PACKAGE_DIR).parts
+    }
+    assert modules == (set(ENGINE_FILES) - {"graders/pytest.ini"}) | set(NON_GRADING_FILES)
