@@ -29,7 +29,12 @@ class Assignment:
 
     @property
     def graders_dir(self) -> Path:
+        """The public graders, shipped with the package (and to students)."""
         return GRADERS_DIR / self.name
+
+    def hidden_dir(self, hidden_root: Path | None = None) -> Path:
+        """The hidden graders, kept in the instructor's course repository, never in a package."""
+        return Path(hidden_root or default_hidden_dir()) / self.name
 
 
 ASSIGNMENTS: dict[str, Assignment] = {
@@ -75,6 +80,32 @@ def find_submission_file(folder: Path, assignment: str) -> Path | None:
     return None
 
 
+def course_dir() -> Path:
+    """The instructor's course repository, which holds ``solutions/`` and ``hidden/``.
+
+    $AIMATH_COURSE if set; else the checkout this package runs from (an editable install of the
+    course repository); else the current folder. The wheel and the student bundle ship neither
+    folder, so an installed package finds them only here.
+
+        >>> (course_dir() / "solutions").is_dir()   # in the course repository
+        True
+    """
+    if os.environ.get("AIMATH_COURSE"):
+        return Path(os.environ["AIMATH_COURSE"]).resolve()
+    if (REPO_DIR / "pyproject.toml").is_file() and (REPO_DIR / "solutions").is_dir():
+        return REPO_DIR
+    return Path.cwd()
+
+
 def default_solutions_dir() -> Path:
-    """Where the reference solutions live: $AIMATH_SOLUTIONS, else solutions/ in the repository."""
-    return Path(os.environ.get("AIMATH_SOLUTIONS", REPO_DIR / "solutions"))
+    """Where the reference solutions live: $AIMATH_SOLUTIONS, else ``solutions/`` of the course."""
+    if os.environ.get("AIMATH_SOLUTIONS"):
+        return Path(os.environ["AIMATH_SOLUTIONS"]).resolve()
+    return course_dir() / "solutions"
+
+
+def default_hidden_dir() -> Path:
+    """Where the hidden tests live (``<assignment>/test_*.py``): $AIMATH_HIDDEN, else ``hidden/``."""
+    if os.environ.get("AIMATH_HIDDEN"):
+        return Path(os.environ["AIMATH_HIDDEN"]).resolve()
+    return course_dir() / "hidden"

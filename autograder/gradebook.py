@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .course import ASSIGNMENTS, PACKAGE_DIR, default_solutions_dir
+from .course import ASSIGNMENTS, PACKAGE_DIR, default_hidden_dir, default_solutions_dir
 from .results import TestResult
 
 SCHEMA_VERSION = 1
@@ -36,12 +36,13 @@ SubmissionStatus = Literal["graded", "error"]
 # reference solution, and the assignment's catalog entry (its time limit).
 ENGINE_FILES = (
     "arguments.py", "checks.py", "course.py", "errors.py", "formatting.py", "plugin.py",
-    "results.py", "wire.py", "sandbox/__init__.py", "sandbox/process.py", "sandbox/protocols.py",
+    "results.py", "seeds.py", "wire.py", "sandbox/__init__.py", "sandbox/process.py", "sandbox/protocols.py",
     "sandbox/worker.py", "graders/pytest.ini",
 )  # fmt: skip
 # Modules that do not take part in grading one submission (changing them regrades nothing).
 NON_GRADING_FILES = (
-    "__init__.py", "batch.py", "cli.py", "feedback.py", "gradebook.py", "release.py", "report.py",
+    "__init__.py", "batch.py", "cireport.py", "cli.py", "feedback.py", "gradebook.py", "release.py",
+    "report.py",
 )  # fmt: skip
 
 SCHEMA = """
@@ -333,21 +334,29 @@ def grader_version(
     timeout_s: float | None = None,
     package_dir: Path = PACKAGE_DIR,
     solutions_dir: Path | None = None,
+    hidden_dir: Path | None = None,
+    secret: bytes | None = None,
 ) -> str:
     """sha256 over everything besides the submission that decides an assignment's grade.
 
-    The engine (checks, plugin, wire format, sandbox...), the assignment's graders, its reference
-    solution, its catalog entry and the per-call time limit in force. A submission graded with an
-    equal version and unchanged files need not be graded again.
+    The engine (checks, plugin, wire format, sandbox...), the assignment's public and hidden
+    graders, its reference solution, its catalog entry, the per-call time limit in force and the
+    fingerprint of the instructor's secret (which seeds the hidden inputs; default: the secret in
+    force, created if missing). A submission graded with an equal version and unchanged files need
+    not be graded again.
 
         >>> len(grader_version("lec01_vectors"))
         64
     """
     package_dir = Path(package_dir)
     solutions_dir = Path(solutions_dir) if solutions_dir else default_solutions_dir()
+    from .seeds import instructor_secret, secret_fingerprint
+
     graders = package_dir / "graders" / assignment
+    hidden = Path(hidden_dir or default_hidden_dir()) / assignment
     files = [(name, package_dir / name) for name in ENGINE_FILES]
     files += [(f"graders/{assignment}/{p.name}", p) for p in sorted(graders.glob("*.py"))]
+    files += [(f"hidden/{assignment}/{p.name}", p) for p in sorted(hidden.glob("*.py"))]
     files.append((f"solutions/{assignment}.py", solutions_dir / f"{assignment}.py"))
     digest = hashlib.sha256()
     for name, path in files:
@@ -359,6 +368,8 @@ def grader_version(
         digest.update(data)
     entry = ASSIGNMENTS.get(assignment)
     digest.update(f"catalog\0{entry!r}\0timeout\0{timeout_s!r}".encode())
+    fingerprint = secret_fingerprint(secret if secret is not None else instructor_secret())
+    digest.update(f"\0secret\0{fingerprint}".encode())
     return digest.hexdigest()
 
 

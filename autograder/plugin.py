@@ -14,7 +14,6 @@ every test into a :class:`~autograder.results.TestResult`.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib.util
 import io
 import json
@@ -28,11 +27,18 @@ import numpy as np
 import pytest
 
 from .checks import CheckError
-from .course import ASSIGNMENTS, GRADERS_DIR, default_solutions_dir, find_submission_file
+from .course import (
+    ASSIGNMENTS,
+    GRADERS_DIR,
+    default_hidden_dir,
+    default_solutions_dir,
+    find_submission_file,
+)
 from .errors import NotAttempted, StudentError
 from .formatting import format_call
 from .results import Status, TestResult, to_gradescope
 from .sandbox.process import FunctionRef, Sandbox
+from .seeds import config_dir, hidden_seed, instructor_secret, public_seed
 
 MAX_PRINTED_CHARS = 2000
 
@@ -44,6 +50,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("aimath", "aimath-autograder")
     group.addoption("--submission", default=None, help="folder holding the submission's files")
     group.addoption("--solutions", default=None, help="folder of reference solutions (for ref)")
+    group.addoption("--hidden-tests", default=None,
+                    help="folder of hidden graders, <assignment>/test_*.py (default: hidden/)")  # fmt: skip
     group.addoption("--student", default=None, help="student id (seeds rng; default: folder name)")
     group.addoption("--hidden", action="store_true", help="also run hidden tests")
     group.addoption("--aimath-json", default=None, help="write Gradescope results.json here")
@@ -68,8 +76,11 @@ class GradingSession:
         self.submission = Path(submission).resolve()
         solutions = config.getoption("solutions")
         self.solutions = Path(solutions).resolve() if solutions else default_solutions_dir()
+        hidden_tests = config.getoption("hidden_tests")
+        self.hidden_root = Path(hidden_tests).resolve() if hidden_tests else default_hidden_dir()
         self.student = config.getoption("student") or self.submission.name
         self.hidden = bool(config.getoption("hidden"))
+        self._secret: bytes | None = None
         self.json_path = config.getoption("aimath_json")
         self.call_timeout_s = config.getoption("call_timeout")
         self.sandboxes: dict[str, Sandbox | None] = {}
@@ -95,6 +106,8 @@ class GradingSession:
                 "duration": 0.0,
                 "proxy": None,
             }
+            if Path(str(item.path)).resolve().is_relative_to(self.hidden_root):
+                item.add_marker(pytest.mark.hidden)  # a hidden grader is hidden, marked or not
             hidden = item.get_closest_marker("hidden") is not None
             (keep if self.hidden or not hidden else drop).append(item)
         if drop:
@@ -109,7 +122,7 @@ class GradingSession:
     def sandbox_for(self, assignment: str) -> Sandbox | None:
         if assignment not in self.sandboxes:
             path = find_submission_file(self.submission, assignment)
-            hide = (self.solutions, GRADERS_DIR)
+            hide = (self.solutions, GRADERS_DIR, self.hidden_root, config_dir())
             self.sandboxes[assignment] = (
                 None if path is None else Sandbox(path, assignment, hide=hide)
             )
@@ -125,6 +138,12 @@ class GradingSession:
             spec.loader.exec_module(module)
             self.references[assignment] = module
         return self.references[assignment]
+
+    def secret(self) -> bytes:
+        """The instructor's secret (read, or created, only when a hidden test asks for ``rng``)."""
+        if self._secret is None:
+            self._secret = instructor_secret()
+        return self._secret
 
     # -- reporting -------------------------------------------------------------------------
     @pytest.hookimpl(hookwrapper=True)
@@ -174,7 +193,7 @@ class GradingSession:
             tags=("hidden" if hidden else "public",)
             + ((f"kind:{state['kind']}",) if state.get("kind") else ()),
             execution_time=state["duration"],
-            nodeid=item.nodeid,
+            nodeid=_nodeid(item, state["assignment"]),
         )
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -184,6 +203,13 @@ class GradingSession:
         if self.json_path:
             data = to_gradescope(self.results, execution_time=time.monotonic() - self.started)
             Path(self.json_path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _nodeid(item: pytest.Item, assignment: str) -> str:
+    """pytest's node id; a hidden grader outside the package is named ``hidden/<a>/<file>::test``."""
+    if item.nodeid.startswith("::"):
+        return f"hidden/{assignment}/{Path(str(item.path)).name}{item.nodeid}"
+    return item.nodeid
 
 
 def assignment_of(item: pytest.Item) -> str:
@@ -284,11 +310,16 @@ def ref(request: pytest.FixtureRequest) -> types.ModuleType:
 
 @pytest.fixture
 def rng(request: pytest.FixtureRequest) -> np.random.Generator:
-    """A random generator seeded by the student id and the test, so inputs differ per student."""
+    """A random generator seeded by the student id and the test, so inputs differ per student.
+
+    Public tests' seeds are reproducible from the student id; hidden tests' seeds also mix in the
+    instructor's secret (see autograder/seeds.py).
+    """
     session = request.config.stash[_SESSION]
-    key = f"{session.student}\0{assignment_of(request.node)}\0{request.node.name}"
-    seed = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "little")
-    return np.random.default_rng(seed)
+    key = (session.student, assignment_of(request.node), request.node.name)
+    if request.node.get_closest_marker("hidden") is not None:
+        return np.random.default_rng(hidden_seed(*key, secret=session.secret()))
+    return np.random.default_rng(public_seed(*key))
 
 
 # -- running -------------------------------------------------------------------------------
@@ -314,6 +345,7 @@ def run_graders(
     hidden: bool = False,
     student: str | None = None,
     solutions: Path | None = None,
+    hidden_tests: Path | None = None,
     json_path: Path | None = None,
     timeout_s: float | None = None,
     extra_args: tuple[str, ...] = (),
@@ -326,7 +358,8 @@ def run_graders(
     for name in names:
         if name not in ASSIGNMENTS:
             raise KeyError(f"unknown assignment {name!r} (known: {', '.join(ASSIGNMENTS)})")
-    args = [str(path) for n in names for path in grader_files(n)]
+    hidden_root = Path(hidden_tests) if hidden_tests else default_hidden_dir()
+    args = [str(path) for n in names for path in grader_files(n, hidden=hidden, root=hidden_root)]
     args += [
         "-q", "--no-header", "-s", "--tb=native", *(f"-pno:{name}" for name in UNUSED_PLUGINS),
         "--rootdir", str(GRADERS_DIR), "-c", str(GRADERS_DIR / "pytest.ini"),
@@ -338,6 +371,8 @@ def run_graders(
         args += ["--student", student]
     if solutions:
         args += ["--solutions", str(solutions)]
+    if hidden_tests:
+        args += ["--hidden-tests", str(hidden_tests)]
     if json_path:
         args += ["--aimath-json", str(json_path)]
     if timeout_s:
@@ -361,10 +396,25 @@ def run_graders(
     return capture.session.results
 
 
-def grader_files(assignment: str) -> list[Path]:
-    """The grader modules of an assignment: public tests first, then the rest (hidden) by name."""
-    files = sorted(ASSIGNMENTS[assignment].graders_dir.glob("test_*.py"))
-    return sorted(files, key=lambda p: (p.name != "test_public.py", p.name))
+def grader_files(assignment: str, *, hidden: bool = False, root: Path | None = None) -> list[Path]:
+    """The grader modules of an assignment: the public ones (test_public.py first), then the hidden.
+
+    Public graders ship in the package (``autograder/graders/<assignment>/``); hidden graders live
+    in the course repository (``hidden/<assignment>/``, or ``root``) and are only taken when
+    ``hidden`` is true. Raises GraderError when hidden tests are asked for and there are none.
+    """
+    public = sorted(ASSIGNMENTS[assignment].graders_dir.glob("test_*.py"))
+    files = sorted(public, key=lambda p: (p.name != "test_public.py", p.name))
+    if hidden:
+        folder = ASSIGNMENTS[assignment].hidden_dir(root)
+        secret = sorted(folder.glob("test_*.py"))
+        if not secret:
+            raise GraderError(
+                f"no hidden tests for {assignment} at {folder} (give the course folder with "
+                "--course, or set AIMATH_COURSE; students have no hidden tests)"
+            )
+        files += secret
+    return files
 
 
 class _SessionCapture:

@@ -139,4 +139,5 @@ def test_every_catalog_assignment_has_solution_stub_and_graders():
         assert (REPO / "solutions" / f"{name}.py").is_file()
         assert (REPO / "assignments" / f"{name}.py").is_file()
         assert (assignment.graders_dir / "test_public.py").is_file()
-        assert (assignment.graders_dir / "test_hidden.py").is_file()
+        assert (assignment.hidden_dir() / "test_hidden.py").is_file()
+        assert not list(assignment.graders_dir.glob("*hidden*"))  # the package ships none

@@ -140,19 +140,24 @@ def test_grader_version_follows_graders_solutions_engine_and_time_limit(tmp_path
     shutil.copytree(PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
     solutions = tmp_path / "solutions"
     shutil.copytree(REPO / "solutions", solutions)
+    hidden = tmp_path / "hidden"
+    shutil.copytree(REPO / "hidden", hidden)
 
     def version(**kwargs):
         return grader_version(
-            "lec01_vectors", package_dir=package, solutions_dir=solutions, **kwargs
-        )
+            "lec01_vectors", package_dir=package, solutions_dir=solutions, hidden_dir=hidden,
+            **kwargs,
+        )  # fmt: skip
 
     base = version()
     assert base == grader_version("lec01_vectors")  # the copy is the installed graders
     assert version() == base and len(base) == 64
     assert version(timeout_s=0.5) != base
+    assert version(secret=b"another instructor secret") != base  # other hidden inputs
     assert grader_version("lec02_matrices") != grader_version("lec01_vectors")
     for changed in (
-        package / "graders" / "lec01_vectors" / "test_hidden.py",
+        package / "graders" / "lec01_vectors" / "test_public.py",
+        hidden / "lec01_vectors" / "test_hidden.py",
         solutions / "lec01_vectors.py",
         package / "checks.py",
         package / "sandbox" / "worker.py",
