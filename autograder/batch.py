@@ -19,32 +19,35 @@ from __future__ import annotations
 import base64
 import contextlib
 import dataclasses
-import hashlib
 import itertools
 import json
 import os
 import signal
 import sqlite3
-import stat
 import sys
 import tempfile
 import threading
 import time
-import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Literal
 
 from .course import ASSIGNMENTS, SUBMISSION_SUFFIXES
 from .gradebook import Gradebook, SubmissionRecord, grader_version, write_grades_csv
+from .intake import (  # noqa: F401 - re-exported: intake moved out of this module
+    MAX_FILE_BYTES,
+    MAX_ZIP_MEMBERS,
+    MAX_ZIP_TOTAL_BYTES,
+    StudentEntry,
+    SubmissionRejected,
+    SubmittedFile,
+    find_students,
+    read_submission,
+    read_zip,
+)
 from .results import TestResult, from_dict
 
-# Limits on what one student's submission may hold (zip files are checked before reading).
-MAX_FILE_BYTES = 16 * 1024 * 1024
-MAX_ZIP_MEMBERS = 1000
-MAX_ZIP_TOTAL_BYTES = 64 * 1024 * 1024
 SCHEDULER_TIMEOUT_S = 15
 MAX_TASK_ATTEMPTS = 2  # a student whose grading process died is tried once more
 THREAD_LIMITS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -52,170 +55,8 @@ THREAD_LIMITS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 Executor = Literal["local", "dask"]
 
 
-class SubmissionRejected(ValueError):
-    """A student's submission cannot be graded as handed in (a bad zip, a file far too large...)."""
-
-
 class UsageError(ValueError):
     """The instructor's request cannot be carried out (no such folder, a busy output folder...)."""
-
-
-@dataclass(frozen=True)
-class StudentEntry:
-    """One student's submission: a folder or a zip file in the class folder."""
-
-    student: str
-    path: Path
-    kind: Literal["folder", "zip"]
-
-
-@dataclass(frozen=True)
-class SubmittedFile:
-    """One assignment file of a submission, read into memory."""
-
-    assignment: str
-    filename: str
-    data: bytes
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-
-# -- finding and reading submissions ------------------------------------------------------------
-def find_students(folder: Path) -> tuple[list[StudentEntry], list[str]]:
-    """The students in a class folder, sorted by id, and warnings about entries that were skipped.
-
-    Folders and ``*.zip`` files are students; names starting with ``.`` or ``_`` (``__MACOSX``) and
-    other files are ignored. When both ``alice/`` and ``alice.zip`` exist the folder is graded.
-    """
-    folder = Path(folder)
-    entries: dict[str, StudentEntry] = {}
-    warnings = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith((".", "_")):
-            continue
-        if path.is_dir():
-            entries[path.name] = StudentEntry(path.name, path, "folder")
-        elif path.is_file() and path.suffix.lower() == ".zip":
-            student = path.name[: -len(".zip")]
-            if (folder / student).is_dir():
-                warnings.append(f"{path.name} ignored: the folder {student}/ is graded instead")
-                continue
-            entries[student] = StudentEntry(student, path, "zip")
-    return [entries[s] for s in sorted(entries)], warnings
-
-
-def read_submission(entry: StudentEntry, assignments: list[str]) -> dict[str, SubmittedFile]:
-    """The assignment files a student handed in (only those of ``assignments``)."""
-    if entry.kind == "zip":
-        return read_zip(entry.path, assignments)
-    files = {}
-    for assignment in assignments:
-        path = _find_in_folder(entry.path, assignment)
-        if path is not None:
-            files[assignment] = SubmittedFile(assignment, path.name, _read_capped(path))
-    return files
-
-
-def _find_in_folder(folder: Path, assignment: str) -> Path | None:
-    """``<a>.py`` before ``<a>.ipynb``; then nbgrader's ``<a>/<a>.py`` or ``<a>/<a>.ipynb``."""
-    root = folder.resolve()
-    for base in (folder, folder / assignment):
-        for suffix in SUBMISSION_SUFFIXES:
-            path = base / f"{assignment}{suffix}"
-            # A student's symbolic link could point at any file the grader may read: not taken.
-            if path.is_file() and not path.is_symlink() and path.resolve().is_relative_to(root):
-                return path
-    return None
-
-
-def _read_capped(path: Path) -> bytes:
-    with open(path, "rb") as f:
-        data = f.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise SubmissionRejected(f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MiB")
-    return data
-
-
-def read_zip(path: Path, assignments: list[str]) -> dict[str, SubmittedFile]:
-    """Read a student's zip file safely: only its assignment files, into memory, within limits.
-
-    The whole zip is rejected (SubmissionRejected with a message for the student) when it is not a
-    readable zip, holds an absolute path, a ``..`` component or a symbolic link, has more than
-    MAX_ZIP_MEMBERS entries, declares more than MAX_ZIP_TOTAL_BYTES in all or an assignment file
-    larger than MAX_FILE_BYTES (checked again while reading, whatever the zip declares).
-    Assignment files may sit in subfolders (a zipped folder); the shallowest copy is graded.
-    """
-    name = Path(path).name
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            if len(infos) > MAX_ZIP_MEMBERS:
-                raise SubmissionRejected(
-                    f"{name} holds {len(infos)} files; at most {MAX_ZIP_MEMBERS} are accepted"
-                )
-            if sum(i.file_size for i in infos) > MAX_ZIP_TOTAL_BYTES:
-                raise SubmissionRejected(
-                    f"{name} unpacks to more than {MAX_ZIP_TOTAL_BYTES // 2**20} MiB"
-                )
-            wanted = _zip_candidates(name, infos, assignments)
-            files = {}
-            for assignment, info in wanted.items():
-                if info.file_size > MAX_FILE_BYTES:
-                    raise SubmissionRejected(
-                        f"{info.filename} in {name} is larger than {MAX_FILE_BYTES // 2**20} MiB"
-                    )
-                with zf.open(info) as member:
-                    data = member.read(MAX_FILE_BYTES + 1)
-                if len(data) > MAX_FILE_BYTES:
-                    raise SubmissionRejected(
-                        f"{info.filename} in {name} is larger than {MAX_FILE_BYTES // 2**20} MiB"
-                    )
-                filename = PurePosixPath(info.filename.replace("\\", "/")).name
-                files[assignment] = SubmittedFile(assignment, filename, data)
-            return files
-    except SubmissionRejected:
-        raise
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise SubmissionRejected(f"{name} is not a readable zip file ({exc})") from None
-    except (RuntimeError, NotImplementedError) as exc:  # encrypted, unknown compression
-        raise SubmissionRejected(f"{name} could not be unpacked ({exc})") from None
-    except OSError as exc:
-        raise SubmissionRejected(f"{name} could not be read ({exc.strerror or exc})") from None
-
-
-def _zip_candidates(
-    name: str, infos: list[zipfile.ZipInfo], assignments: list[str]
-) -> dict[str, zipfile.ZipInfo]:
-    """Check every member's path; pick each assignment's file (shallowest, then .py first)."""
-    targets = {f"{a}{s}": (a, i) for a in assignments for i, s in enumerate(SUBMISSION_SUFFIXES)}
-    best: dict[str, tuple[tuple[int, int], zipfile.ZipInfo]] = {}
-    for info in infos:
-        member = info.filename.replace("\\", "/")
-        parts = PurePosixPath(member).parts
-        if member.startswith("/") or (len(member) > 1 and member[1] == ":"):
-            raise SubmissionRejected(f"{name} holds a file with an absolute path: {member!r}")
-        if ".." in parts:
-            raise SubmissionRejected(f"{name} holds a path that leaves its folder: {member!r}")
-        if stat.S_ISLNK(info.external_attr >> 16):
-            raise SubmissionRejected(f"{name} holds a symbolic link: {member!r}")
-        if info.is_dir() or not parts or any(p.startswith("__MACOSX") for p in parts):
-            continue
-        target = targets.get(parts[-1])
-        if target is None:
-            continue
-        assignment, preference = target
-        rank = (len(parts), preference)
-        if assignment in best and best[assignment][0] == rank:
-            other = best[assignment][1].filename
-            raise SubmissionRejected(
-                f"{name} holds two copies of {parts[-1]} ({other!r} and {member!r}); "
-                "keep only the one to be graded"
-            )
-        if assignment not in best or rank < best[assignment][0]:
-            best[assignment] = (rank, info)
-    return {a: best[a][1] for a in assignments if a in best}
 
 
 # -- the task: one student, graded in a pool process or on a Dask worker ------------------------
@@ -263,9 +104,12 @@ def grade_payload(payload: str) -> str:
                 if filename not in {f"{assignment}{s}" for s in SUBMISSION_SUFFIXES}:
                     raise ValueError(f"unexpected file name {filename!r} for {assignment}")
                 (folder / filename).write_bytes(base64.b64decode(entry["data"]))
+            notes: dict[str, list[str]] = {}
             results = run_graders(
-                folder, assignments, hidden=True, student=student, timeout_s=timeout_s
-            )
+                folder, assignments, hidden=True, student=student, timeout_s=timeout_s,
+                notes=notes,
+            )  # fmt: skip
+            answer["notes"] = notes
             # The scratch folder's name is random: keep it out of feedback (warnings name files).
             prefixes = {f"{folder}{os.sep}", f"{folder.resolve()}{os.sep}"}
             answer["results"] = [as_dict(_strip(r, prefixes)) for r in results]
@@ -649,7 +493,7 @@ def _records(
     it; when a worker reports another one, ``current_version`` computes it again: graders edited
     during the run are taken up (and ``versions`` updated), a worker with other graders is not.
     """
-    failure, results, duration_s, theirs = "", [], 0.0, {}
+    failure, results, duration_s, theirs, notes = "", [], 0.0, {}, {}
     if isinstance(outcome, BaseException):
         failure = f"the grading process failed: {type(outcome).__name__}: {outcome}"
     else:
@@ -658,6 +502,7 @@ def _records(
             duration_s = float(answer.get("duration_s", 0.0))
             failure = str(answer.get("error", ""))
             theirs = dict(answer.get("versions", {}))
+            notes = dict(answer.get("notes") or {})
             if not failure:
                 results = [from_dict(d) for d in answer["results"]]
         except (ValueError, KeyError, TypeError) as exc:
@@ -686,7 +531,9 @@ def _records(
             SubmissionRecord(
                 assignment=assignment, filename=f.filename, sha256=f.sha256,
                 grader_version=versions[assignment], results=[] if error else mine,
-                status="error" if error else "graded", message=error, duration_s=duration_s,
+                status="error" if error else "graded",
+                message=error or "\n".join([*f.notes, *map(str, notes.get(assignment, ()))]),
+                duration_s=duration_s,
             )
         )  # fmt: skip
     return records, errors, duration_s

@@ -32,7 +32,9 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"missing: {path} (run `aimath build`)")
         if report.drifted or report.missing:
             return EXIT_FAILED
-        print(f"{args.assignments}: {len(report.unchanged)} stubs up to date")
+        notebooks = sum(path.suffix == ".ipynb" for path in report.unchanged)
+        print(f"{args.assignments}: {len(report.unchanged) - notebooks} stubs and "
+              f"{notebooks} notebooks up to date")  # fmt: skip
         return EXIT_OK
     for path in report.written:
         print(f"wrote {path}")
@@ -41,10 +43,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    import os
+
+    from .cireport import attempted_only_note, exit_status, write_junit, write_step_summary
     from .course import ASSIGNMENTS
     from .plugin import GraderError, run_graders
     from .report import print_check_report
 
+    _use_course(args.course)
     submission = Path(args.submission)
     assignments = list(args.assignment)
     if submission.is_file():  # a single file: grade it as its assignment
@@ -61,16 +67,28 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"aimath check: unknown assignment {', '.join(unknown)} "
               f"(known: {', '.join(ASSIGNMENTS)})", file=sys.stderr)  # fmt: skip
         return EXIT_USAGE
+    notes: dict[str, list[str]] = {}
     try:
         results = run_graders(
             submission, assignments or None, hidden=args.hidden, student=args.student,
-            solutions=args.solutions, json_path=args.json,
+            solutions=args.solutions, json_path=args.json, notes=notes,
         )  # fmt: skip
     except GraderError as exc:
         print(f"aimath check: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print_check_report(results, Console(), source=str(args.submission))
-    return EXIT_OK if results and all(r.status == "passed" for r in results) else EXIT_FAILED
+    print_check_report(results, Console(), source=str(args.submission), notes=notes)
+    if args.attempted_only and (note := attempted_only_note(results)):
+        print(f"--attempted-only: {note}")
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    try:
+        if args.junit:
+            write_junit(results, args.junit)
+        if summary_path:
+            write_step_summary(results, Path(summary_path))
+    except OSError as exc:
+        print(f"aimath check: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    return exit_status(results, attempted_only=args.attempted_only)
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
@@ -79,6 +97,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from .gradebook import Gradebook
 
     console = Console(highlight=False)
+    _use_course(args.course)
     try:
         with ClassProgress(console) as progress:
             run = grade_class(
@@ -98,8 +117,28 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return run.exit_status
 
 
+def _use_course(course: Path | None) -> None:
+    """Point this process (and the grading processes it starts) at an instructor's course folder."""
+    if course is not None:
+        import os
+
+        os.environ["AIMATH_COURSE"] = str(Path(course).resolve())
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    for name in ("aimath-autograder", "aimath-course"):
+        try:
+            return f"aimath {version(name)} ({name})"
+        except PackageNotFoundError:
+            continue
+    return "aimath (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="aimath", description="AI Math autograder")
+    parser.add_argument("--version", action="version", version=_version())
     verbs = parser.add_subparsers(dest="verb", required=True)
 
     build = verbs.add_parser("build", help="generate assignments/ stubs from solutions/")
@@ -116,6 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", type=Path, help="write Gradescope results.json to this path")
     check.add_argument("--student", help="student id (seeds random inputs)")
     check.add_argument("--solutions", type=Path, help="reference solutions (for hidden tests)")
+    check.add_argument("--course", type=Path, metavar="DIR",
+                       help="the course repository with solutions/ and hidden/ (instructors)")  # fmt: skip
+    check.add_argument("--junit", type=Path, metavar="PATH", help="write JUnit XML to this path")
+    check.add_argument("--attempted-only", action="store_true",
+                       help="exit 0 when every started assignment passed (not started ones do not count)")  # fmt: skip
     check.set_defaults(run=cmd_check)
 
     grade = verbs.add_parser("grade", help="grade a whole class: gradebook, grades.csv, feedback")
@@ -137,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="show hidden tests' output in the feedback files")  # fmt: skip
     grade.add_argument("--call-timeout", type=float, metavar="S",
                        help="time limit per call in seconds (default: each assignment's)")  # fmt: skip
+    grade.add_argument("--course", type=Path, metavar="DIR",
+                       help="the course repository with solutions/ and hidden/ "
+                            "(default: $AIMATH_COURSE, this checkout, or the current folder)")  # fmt: skip
     grade.set_defaults(run=cmd_grade)
     return parser
 

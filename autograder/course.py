@@ -71,15 +71,6 @@ def get_assignment(name: str) -> Assignment:
         raise KeyError(f"unknown assignment {name!r} (known: {known})") from None
 
 
-def find_submission_file(folder: Path, assignment: str) -> Path | None:
-    """The file holding ``assignment`` in a submission folder (.py before .ipynb), or None."""
-    for suffix in SUBMISSION_SUFFIXES:
-        path = Path(folder) / f"{assignment}{suffix}"
-        if path.is_file():
-            return path
-    return None
-
-
 def course_dir() -> Path:
     """The instructor's course repository, which holds ``solutions/`` and ``hidden/``.
 

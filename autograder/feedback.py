@@ -132,6 +132,7 @@ def overview(fb: StudentFeedback) -> str:
             lines.append(f"{name} ({sub.filename}) {GRADER_BROKE}")
         else:
             lines.append(f"{name}: {sub.score:g}/{sub.max_score:g} points")
+            lines += [f"  note: {note}" for note in sub.message.splitlines() if note.strip()]
     return "\n".join(lines)
 
 
@@ -157,6 +158,7 @@ h2{font-size:1.1rem;margin:1.8rem 0 .4rem;padding-bottom:.2rem;border-bottom:1px
 h3{font-size:1rem;margin:1rem 0 .3rem}
 .score{font-weight:600;white-space:nowrap}
 .notice{border-left:4px solid #b00020;background:#fdf0f2;padding:.5rem .8rem;margin:.8rem 0}
+.note{border-left:4px solid #8a5a00;background:#fdf7ec;padding:.3rem .8rem;margin:.6rem 0}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
 th,td{text-align:left;padding:.3rem .35rem;border-bottom:1px solid #eee;vertical-align:top}
 td.pts{text-align:right;white-space:nowrap}
@@ -199,6 +201,10 @@ def render_html(fb: StudentFeedback, *, reveal_hidden: bool = False) -> str:
         results = [r for r in fb.results if r.assignment == name]
         parts.append(f'<h2>{title} <span class="score">{sub.score:g}/{sub.max_score:g}</span></h2>')
         parts.append(f'<p class="muted">Graded file: {_e(sub.filename)}</p>')
+        notes = [n for n in sub.message.splitlines() if n.strip()]
+        if notes:
+            items = "".join(f"<li>{_e(n)}</li>" for n in notes)
+            parts.append(f'<div class="note"><p>Notes on your file:</p><ul>{items}</ul></div>')
         parts.append(
             "<table>\n<thead><tr><th>#</th><th>test</th><th>points</th><th>status</th></tr>"
             "</thead>\n<tbody>"

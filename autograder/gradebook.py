@@ -36,13 +36,14 @@ SubmissionStatus = Literal["graded", "error"]
 # reference solution, and the assignment's catalog entry (its time limit).
 ENGINE_FILES = (
     "arguments.py", "checks.py", "course.py", "errors.py", "formatting.py", "plugin.py",
-    "results.py", "seeds.py", "wire.py", "sandbox/__init__.py", "sandbox/process.py", "sandbox/protocols.py",
+    "results.py", "seeds.py", "wire.py", "sandbox/__init__.py", "sandbox/cells.py", "sandbox/process.py",
+    "sandbox/protocols.py",
     "sandbox/worker.py", "graders/pytest.ini",
 )  # fmt: skip
 # Modules that do not take part in grading one submission (changing them regrades nothing).
 NON_GRADING_FILES = (
-    "__init__.py", "batch.py", "cireport.py", "cli.py", "feedback.py", "gradebook.py", "release.py",
-    "report.py",
+    "__init__.py", "batch.py", "cireport.py", "cli.py", "feedback.py", "gradebook.py", "intake.py",
+    "release.py", "report.py",
 )  # fmt: skip
 
 SCHEMA = """

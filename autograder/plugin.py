@@ -27,15 +27,10 @@ import numpy as np
 import pytest
 
 from .checks import CheckError
-from .course import (
-    ASSIGNMENTS,
-    GRADERS_DIR,
-    default_hidden_dir,
-    default_solutions_dir,
-    find_submission_file,
-)
+from .course import ASSIGNMENTS, GRADERS_DIR, default_hidden_dir, default_solutions_dir
 from .errors import NotAttempted, StudentError
 from .formatting import format_call
+from .intake import find_assignment_file
 from .results import Status, TestResult, to_gradescope
 from .sandbox.process import FunctionRef, Sandbox
 from .seeds import config_dir, hidden_seed, instructor_secret, public_seed
@@ -84,6 +79,7 @@ class GradingSession:
         self.json_path = config.getoption("aimath_json")
         self.call_timeout_s = config.getoption("call_timeout")
         self.sandboxes: dict[str, Sandbox | None] = {}
+        self.file_notes: dict[str, list[str]] = {}
         self.references: dict[str, types.ModuleType] = {}
         self.results: list[TestResult] = []
         self.collect_errors: list[str] = []
@@ -121,12 +117,24 @@ class GradingSession:
     # -- fixtures' backing -----------------------------------------------------------------
     def sandbox_for(self, assignment: str) -> Sandbox | None:
         if assignment not in self.sandboxes:
-            path = find_submission_file(self.submission, assignment)
+            path, notes = find_assignment_file(self.submission, assignment)
+            self.file_notes[assignment] = notes
             hide = (self.solutions, GRADERS_DIR, self.hidden_root, config_dir())
             self.sandboxes[assignment] = (
                 None if path is None else Sandbox(path, assignment, hide=hide)
             )
         return self.sandboxes[assignment]
+
+    def notes(self) -> dict[str, list[str]]:
+        """Per assignment, notes for the student on the file: which one was graded, how its
+        notebook cells ran (a cell that raised, a syntax error, magics that were skipped)."""
+        out = {}
+        for assignment, box in self.sandboxes.items():
+            notes = list(self.file_notes.get(assignment, ()))
+            notes += list(box.load_notes) if box is not None else []
+            if notes:
+                out[assignment] = notes
+        return out
 
     def reference(self, assignment: str) -> types.ModuleType:
         if assignment not in self.references:
@@ -201,7 +209,12 @@ class GradingSession:
             if box is not None:
                 box.stop()
         if self.json_path:
-            data = to_gradescope(self.results, execution_time=time.monotonic() - self.started)
+            output = "\n".join(
+                f"{a}: {n}" for a, notes in self.notes().items() for n in notes
+            )  # fmt: skip
+            data = to_gradescope(
+                self.results, execution_time=time.monotonic() - self.started, output=output
+            )
             Path(self.json_path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -349,10 +362,12 @@ def run_graders(
     json_path: Path | None = None,
     timeout_s: float | None = None,
     extra_args: tuple[str, ...] = (),
+    notes: dict[str, list[str]] | None = None,
 ) -> list[TestResult]:
     """Run the graders of ``assignments`` (default: all) on a submission folder, in this process.
 
-    The submission itself only ever runs in sandboxed workers. Returns one record per test.
+    The submission itself only ever runs in sandboxed workers. Returns one record per test; when
+    ``notes`` is a dict, it receives the notes on each assignment's file (see GradingSession.notes).
     """
     names = list(assignments or ASSIGNMENTS)
     for name in names:
@@ -393,6 +408,8 @@ def run_graders(
         raise GraderError(f"pytest could not run the graders (exit {code}):\n{out.getvalue()}")
     if capture.session.collect_errors:
         raise GraderError("graders failed to import:\n" + "\n".join(capture.session.collect_errors))
+    if notes is not None:
+        notes.update(capture.session.notes())
     return capture.session.results
 
 

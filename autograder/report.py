@@ -31,11 +31,20 @@ def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.splitlines())
 
 
-def print_check_report(results: list[TestResult], console: Console, *, source: str = "") -> None:
-    """Print one table per assignment and the total score."""
+def print_check_report(
+    results: list[TestResult],
+    console: Console,
+    *,
+    source: str = "",
+    notes: dict[str, list[str]] | None = None,
+) -> None:
+    """Print one table per assignment, the notes on its file, and the total score."""
+    notes = notes or {}
     for summary in summarize(results):
         assignment = ASSIGNMENTS.get(summary.assignment)
         title = f"{summary.assignment}" + (f" ({assignment.title})" if assignment else "")
+        for note in notes.get(summary.assignment, ()):
+            console.print(Text(f"Note: {note}", style="yellow"), soft_wrap=True)
         table = Table(title=title, title_justify="left", expand=False)
         table.add_column("#", no_wrap=True)
         table.add_column("test", overflow="fold", max_width=40)

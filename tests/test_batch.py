@@ -16,15 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from autograder import batch
-from autograder.batch import (
+from autograder import batch, intake
+from autograder.batch import UsageError, grade_class, grade_payload, make_payload
+from autograder.intake import (
     StudentEntry,
     SubmissionRejected,
-    UsageError,
     find_students,
-    grade_class,
-    grade_payload,
-    make_payload,
     read_submission,
     read_zip,
 )
@@ -156,7 +153,7 @@ def test_zip_of_a_folder_takes_the_shallowest_copy_and_ignores_junk(tmp_path):
 )  # fmt: skip
 def test_unsafe_or_oversized_zips_are_rejected(tmp_path, monkeypatch, members, attrs, limits, fragment):  # fmt: skip
     for name, value in limits.items():
-        monkeypatch.setattr(batch, name, value)
+        monkeypatch.setattr(intake, name, value)
     path = make_zip(tmp_path / "s.zip", members, **attrs)
     with pytest.raises(SubmissionRejected, match=fragment):
         read_zip(path, GRADED)
@@ -170,7 +167,7 @@ def test_a_file_that_is_not_a_zip_is_rejected(tmp_path):
 
 # -- one student's task -------------------------------------------------------------------------
 def test_grade_payload_is_json_in_json_out():
-    files = {L1: batch.SubmittedFile(L1, "lec01_vectors.py", reference(L1).encode())}
+    files = {L1: intake.SubmittedFile(L1, "lec01_vectors.py", reference(L1).encode())}
     answer = json.loads(grade_payload(make_payload("ada", files)))
     assert answer["student"] == "ada" and set(answer["versions"]) == {L1}
     assert answer["results"] and all(r["status"] == "passed" for r in answer["results"])
@@ -202,7 +199,7 @@ def test_graders_edited_during_a_run_are_taken_up_but_a_foreign_worker_is_refuse
     from autograder.results import as_dict
     from tests.test_gradebook import result
 
-    files = {L1: batch.SubmittedFile(L1, "lec01_vectors.py", b"x = 1\n")}
+    files = {L1: intake.SubmittedFile(L1, "lec01_vectors.py", b"x = 1\n")}
     task = batch.Task("ada", "class/ada", files, [], "")
     answer = json.dumps({"versions": {L1: "new"}, "results": [as_dict(result(1))]})
     versions = {L1: "old"}
@@ -546,7 +543,7 @@ def test_the_readme_main_job_grades_the_example_class(tmp_path):
 
 def test_payload_carries_bytes_unchanged(tmp_path):
     data = "# 한국어 주석\n".encode() + b"\xff\xfe not utf-8"
-    files = {L1: batch.SubmittedFile(L1, "lec01_vectors.py", data)}
+    files = {L1: intake.SubmittedFile(L1, "lec01_vectors.py", data)}
     payload = json.loads(make_payload("s", files, timeout_s=1.5))
     assert base64.b64decode(payload["files"][L1]["data"]) == data
     assert payload["timeout_s"] == 1.5

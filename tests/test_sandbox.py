@@ -184,7 +184,7 @@ def test_notebook_submission(tmp_path):
     path.write_text(json.dumps(nb))
     with Sandbox(path, "lec01_vectors") as box:
         assert call(box, "f", np.arange(4)) == 6
-        with pytest.raises(StudentRaised, match=r"cell 2, line 5, in g"):
+        with pytest.raises(StudentRaised, match=r"cell 3, line 5, in g"):  # as Jupyter counts
             call(box, "g")
 
 

@@ -43,6 +43,7 @@ WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 WIRE_MODULE = Path(wire.__file__)
 STDERR_TAIL_BYTES = 4096
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
+MAX_NOTES, MAX_NOTE_CHARS = 50, 400
 # Variables the worker keeps from the grader's environment; everything else is dropped.
 PASSED_ENV = ("PATH", "LANG", "LC_ALL", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
@@ -100,6 +101,7 @@ class Sandbox:
         self.load_error: LoadFailed | None = None
         self.functions: frozenset[str] = frozenset()
         self.load_output = ""
+        self.load_notes: tuple[str, ...] = ()  # how a notebook's cells ran, for the student
         self.stderr_tail: deque[bytes] = deque()
         self.next_id = 0
         self.starts = 0
@@ -153,10 +155,14 @@ class Sandbox:
         if reply.get("ok") is not True:
             error = _remote_exception(reply.get("error"), reply.get("output"))
             self.stop()
-            self.load_error = LoadFailed(
-                f"{self.filename} could not be loaded: {error.type}: {error.message}\n"
-                f"  at {error.location(self.filename)}"
-            )
+            if error.type == "NotebookUnreadable" and self.path.suffix == ".ipynb":
+                message = f"{self.filename} could not be loaded: it {error.message}"
+            else:
+                message = (
+                    f"{self.filename} could not be loaded: {error.type}: {error.message}\n"
+                    f"  at {error.location(self.filename)}"
+                )
+            self.load_error = LoadFailed(message)
             raise self.load_error
         names = reply.get("functions")
         if type(names) is not list or not all(type(n) is str for n in names):
@@ -167,6 +173,12 @@ class Sandbox:
             tuple(i for i in isolation if type(i) is str) if type(isolation) is list else ()
         )
         self.load_output = _text(reply.get("output"))
+        notes = reply.get("notes")
+        self.load_notes = (
+            tuple(n[:MAX_NOTE_CHARS] for n in notes[:MAX_NOTES] if type(n) is str)
+            if type(notes) is list
+            else ()
+        )
 
     def _read_source(self) -> str:
         """The submission's text, read here so the worker never needs to open the grader's files."""
@@ -221,9 +233,13 @@ class Sandbox:
         """Call ``fn(*args, **kwargs)`` in the worker; return (value, what it printed)."""
         self.start()
         if fn not in self.functions:
-            raise MissingFunction(
-                f"{self.filename} has no function {fn}: {call} could not be called"
-            )
+            message = f"{self.filename} has no function {fn}: {call} could not be called"
+            broken = [n for n in self.load_notes if " raised " in n or "syntax error" in n]
+            if broken:
+                message += "\n  Cells of your notebook that did not run:\n" + "\n".join(
+                    f"  - {n}" for n in broken[:5]
+                )
+            raise MissingFunction(message)
         message = {"op": "call", "fn": fn, "args": list(args), "kwargs": dict(kwargs)}
         reply = self._request(message, timeout_s=timeout_s, call=call)
         output = _text(reply.get("output"))

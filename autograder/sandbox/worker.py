@@ -23,11 +23,14 @@ import types
 
 MAX_OUTPUT_CHARS = 16_000
 MAX_MESSAGE_CHARS = 2_000
+MAX_NOTES = 50
+MAX_NOTE_CHARS = 400
 
 
 def _load_module(name: str, path: str) -> types.ModuleType:
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -62,16 +65,18 @@ class BoundedOutput(io.TextIOBase):
 
 class Worker:
     def __init__(
-        self, wire: types.ModuleType, protocols: types.ModuleType, proto_in: int, proto_out: int
-    ) -> None:
+        self, wire: types.ModuleType, protocols: types.ModuleType, cells: types.ModuleType,
+        proto_in: int, proto_out: int,
+    ) -> None:  # fmt: skip
         self.wire = wire
         self.protocols = protocols
+        self.cells = cells
         self.parent_pid = os.getppid()
         self.rfile = os.fdopen(proto_in, "rb", buffering=0)
         self.wfile = os.fdopen(proto_out, "wb", buffering=0)
         self.module: types.ModuleType | None = None
         self.filename = ""
-        self.cell_starts: list[tuple[int, int]] = []  # (first line, cell number) for notebooks
+        self.cell_files: dict[str, int] = {}  # a notebook cell's code file name -> cell number
         self.output = BoundedOutput()
 
     # -- framing -------------------------------------------------------------------------------
@@ -146,21 +151,29 @@ class Worker:
             self.send(reply)
 
     def load(self, request: dict) -> dict:
-        """Isolate this process, then import the submission from the source text it was sent."""
+        """Isolate this process, then import the submission from the source text it was sent.
+
+        A notebook runs the way Jupyter runs it: code cells one at a time, in order, in one
+        namespace (``__name__ == "__main__"``); a cell that raises or has a syntax error is noted
+        and the next cells still run. Only a notebook that cannot be read at all fails the load.
+        """
         path, name, text = request["path"], request["module"], request["source"]
         isolation = isolate(request.get("hide", []), request.get("user"), request.get("network"))
         _die_with_parent(self.parent_pid)  # after the privilege drop, which clears the setting
         self.filename = path
         sys.path.insert(0, os.path.dirname(path))  # the submission's own helper modules
+        module = types.ModuleType(name)
+        module.__file__ = path
+        sys.modules[name] = module
+        notes: list[str] = []
         sys.stdout = sys.stderr = self.output
         try:
-            source = self._notebook_source(text) if path.endswith(".ipynb") else text
-            linecache.cache[path] = (len(source), None, source.splitlines(True), path)
-            module = types.ModuleType(name)
-            module.__file__ = path
-            sys.modules[name] = module
-            code = compile(source, path, "exec", dont_inherit=True)
-            exec(code, module.__dict__)
+            if path.endswith(".ipynb"):
+                notes = self._run_notebook(text, module)
+            else:
+                linecache.cache[path] = (len(text), None, text.splitlines(True), path)
+                code = compile(text, path, "exec", dont_inherit=True)
+                exec(code, module.__dict__)
         except BaseException as exc:  # noqa: BLE001 - everything the submission does is reported
             return {"op": "loaded", "ok": False, "error": self.describe_exception(exc),
                     "output": self.output.take(), "isolation": isolation}  # fmt: skip
@@ -171,22 +184,35 @@ class Worker:
             k for k, v in vars(module).items() if callable(v) and not k.startswith("_")
         )
         return {"op": "loaded", "ok": True, "functions": functions, "output": self.output.take(),
-                "isolation": isolation}  # fmt: skip
+                "isolation": isolation, "notes": notes[:MAX_NOTES]}  # fmt: skip
 
-    def _notebook_source(self, text: str) -> str:
-        import nbformat  # only for notebooks: reading a notebook is untrusted work too
-
-        nb = nbformat.reads(text, as_version=4)
-        lines: list[str] = []
-        code_cells = [c for c in nb.cells if c.cell_type == "code"]
-        for number, cell in enumerate(code_cells, start=1):
-            self.cell_starts.append((len(lines) + 1, number))
-            for line in cell.source.splitlines():
-                stripped = line.lstrip()
-                # IPython magics and shell escapes have no meaning outside a kernel.
-                lines.append("" if stripped.startswith(("%", "!")) else line)
-            lines.append("")
-        return "\n".join(lines) + "\n"
+    def _run_notebook(self, text: str, module: types.ModuleType) -> list[str]:
+        """Run a notebook's code cells in order; return notes on the cells that did not run."""
+        try:
+            cells = self.cells.read_notebook(text)
+        except self.cells.NotebookError as exc:
+            raise NotebookUnreadable(str(exc)) from None
+        module.__dict__["__name__"] = "__main__"  # as in a Jupyter kernel
+        notes: list[str] = []
+        for cell in cells:
+            notes.extend(cell.notes)
+            if not cell.run:
+                continue
+            filename = f"{self.filename}#cell{cell.number}"
+            self.cell_files[filename] = cell.number
+            lines = cell.source.splitlines(True)
+            linecache.cache[filename] = (len(cell.source), None, lines, filename)
+            try:
+                code = compile(cell.source, filename, "exec", dont_inherit=True)
+            except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError) as exc:
+                notes.append(_cell_note(cell.number, self.describe_exception(exc), syntax=True))
+                continue
+            try:
+                exec(code, module.__dict__)
+            except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt too
+                notes.append(_cell_note(cell.number, self.describe_exception(exc), syntax=False))
+        module.__dict__["__name__"] = module.__name__
+        return notes
 
     def call(self, request: dict) -> dict:
         rid = request.get("id")
@@ -221,11 +247,12 @@ class Worker:
 
         cls = type(exc)
         where = None
-        if isinstance(exc, SyntaxError) and exc.filename == self.filename:
-            where = self._where(exc.lineno or 0, "<module>", exc.text or "")
+        mine = (self.filename, *self.cell_files)
+        if isinstance(exc, SyntaxError) and exc.filename in mine:
+            where = self._where(exc.filename, exc.lineno or 0, "<module>", exc.text or "")
         for frame, lineno in traceback.walk_tb(exc.__traceback__):
-            if frame.f_code.co_filename == self.filename:
-                where = self._where(lineno, frame.f_code.co_name, None)
+            if frame.f_code.co_filename in mine:
+                where = self._where(frame.f_code.co_filename, lineno, frame.f_code.co_name, None)
         message = safe(lambda: exc.msg if isinstance(exc, SyntaxError) else exc, "<unprintable>")
         return {
             "type": safe(lambda: cls.__name__, "Exception"),
@@ -234,14 +261,37 @@ class Worker:
             "where": where,
         }
 
-    def _where(self, lineno: int, function: str, text: str | None) -> dict:
+    def _where(self, filename: str, lineno: int, function: str, text: str | None) -> dict:
         if text is None:
-            text = linecache.getline(self.filename, lineno)
+            text = linecache.getline(filename, lineno)
         place = {"line": lineno, "function": function, "source": text.strip()[:200]}
-        for first, number in self.cell_starts:
-            if lineno >= first:
-                place["cell"], place["line"] = number, lineno - first + 1
+        if filename in self.cell_files:
+            place["cell"] = self.cell_files[filename]
         return place
+
+
+class NotebookUnreadable(Exception):
+    """The notebook cannot be read at all (broken JSON, an old format, no code cells)."""
+
+
+def _cell_note(number: int, error: dict, *, syntax: bool) -> str:
+    """'cell 4 raised ZeroDivisionError: division by zero (line 2: 1 / 0); ...' for the student."""
+    where = error.get("where") or {}
+    line = ""
+    if where:
+        cell = f"cell {where['cell']}, " if where.get("cell", number) != number else ""
+        line = f" ({cell}line {where['line']}: {where.get('source') or ''})"
+    if syntax:
+        text = (
+            f"cell {number} has a syntax error: {error['message']}{line}; the cell was not run, "
+            "so nothing it defines exists"
+        )
+    else:
+        text = (
+            f"cell {number} raised {error['type']}: {error['message']}{line}; the cell stopped "
+            "there, and the cells after it still ran"
+        )
+    return text[:MAX_NOTE_CHARS]
 
 
 def _materialize_function(wire: types.ModuleType, protocols: types.ModuleType, node: dict):
@@ -401,14 +451,14 @@ def main(argv: list[str]) -> None:
     os.close(devnull)
     sys.stdin = open(os.devnull)  # noqa: SIM115 - lives as long as the process
     wire = _load_module("_aimath_wire", wire_path)
-    protocols = _load_module(
-        "_aimath_protocols", os.path.join(os.path.dirname(__file__), "protocols.py")
-    )
+    here = os.path.dirname(__file__)
+    protocols = _load_module("_aimath_protocols", os.path.join(here, "protocols.py"))
+    cells = _load_module("_aimath_cells", os.path.join(here, "cells.py"))
     _isolate_imports()
     import numpy  # noqa: F401 - imported before the limits, as every assignment needs it
 
     _apply_limits(memory_mb, file_mb)
-    Worker(wire, protocols, proto_in, proto_out).serve()
+    Worker(wire, protocols, cells, proto_in, proto_out).serve()
 
 
 if __name__ == "__main__":

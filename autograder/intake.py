@@ -1,0 +1,232 @@
+"""Intake: finding and reading submissions (student folders, zips, nbgrader's layout, notebooks).
+
+    >>> entries, warnings = find_students(Path("examples/class"))
+    >>> files = read_submission(entries[0], ["lec01_vectors"])
+    >>> files["lec01_vectors"].filename
+    'lec01_vectors.py'
+
+A class folder holds one folder or zip file per student, named by the student id. A submission
+holds any of the assignment files, ``<assignment>.py`` or ``<assignment>.ipynb``, at its top or in
+nbgrader's ``<assignment>/`` subfolder (``submitted/<student>/<assignment>/<assignment>.ipynb``).
+When both a .py and a .ipynb of an assignment are handed in, the .py is graded and the notes of
+the file say so. Everything is read by this (trusted) process as bytes, within size limits; zip
+files are read, never extracted as they are; notebooks are opened only by the sandboxed worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import stat
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from .course import SUBMISSION_SUFFIXES
+
+# Limits on what one student's submission may hold (zip files are checked before reading).
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_ZIP_MEMBERS = 1000
+MAX_ZIP_TOTAL_BYTES = 64 * 1024 * 1024
+
+
+class SubmissionRejected(ValueError):
+    """A student's submission cannot be graded as handed in (a bad zip, a file far too large...)."""
+
+
+@dataclass(frozen=True)
+class StudentEntry:
+    """One student's submission: a folder or a zip file in the class folder."""
+
+    student: str
+    path: Path
+    kind: Literal["folder", "zip"]
+
+
+@dataclass(frozen=True)
+class SubmittedFile:
+    """One assignment file of a submission, read into memory, with notes for the student."""
+
+    assignment: str
+    filename: str
+    data: bytes
+    notes: tuple[str, ...] = ()
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def find_students(folder: Path) -> tuple[list[StudentEntry], list[str]]:
+    """The students in a class folder, sorted by id, and warnings about entries that were skipped.
+
+    Folders and ``*.zip`` files are students; names starting with ``.`` or ``_`` (``__MACOSX``) and
+    other files are ignored. When both ``alice/`` and ``alice.zip`` exist the folder is graded.
+    """
+    folder = Path(folder)
+    entries: dict[str, StudentEntry] = {}
+    warnings = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith((".", "_")):
+            continue
+        if path.is_dir():
+            entries[path.name] = StudentEntry(path.name, path, "folder")
+        elif path.is_file() and path.suffix.lower() == ".zip":
+            student = path.name[: -len(".zip")]
+            if (folder / student).is_dir():
+                warnings.append(f"{path.name} ignored: the folder {student}/ is graded instead")
+                continue
+            entries[student] = StudentEntry(student, path, "zip")
+    return [entries[s] for s in sorted(entries)], warnings
+
+
+def read_submission(entry: StudentEntry, assignments: list[str]) -> dict[str, SubmittedFile]:
+    """The assignment files a student handed in (only those of ``assignments``)."""
+    if entry.kind == "zip":
+        return read_zip(entry.path, assignments)
+    files = {}
+    for assignment in assignments:
+        path, notes = find_assignment_file(entry.path, assignment)
+        if path is not None:
+            files[assignment] = SubmittedFile(
+                assignment, path.name, _read_capped(path), tuple(notes)
+            )
+    return files
+
+
+def find_assignment_file(folder: Path, assignment: str) -> tuple[Path | None, list[str]]:
+    """The file of ``assignment`` in a submission folder, and notes about the choice.
+
+    ``<a>.py`` before ``<a>.ipynb``; then nbgrader's ``<a>/<a>.py`` or ``<a>/<a>.ipynb``. A
+    symbolic link is never taken (it could point at any file the grader may read).
+
+        >>> find_assignment_file(Path("alice"), "lec01_vectors")
+        (PosixPath('alice/lec01_vectors.py'), ['lec01_vectors.py was graded; ...'])
+    """
+    folder = Path(folder)
+    root = folder.resolve()
+    for base in (folder, folder / assignment):
+        found = []
+        for suffix in SUBMISSION_SUFFIXES:
+            path = base / f"{assignment}{suffix}"
+            if path.is_symlink():
+                continue
+            if path.is_file() and path.resolve().is_relative_to(root):
+                found.append(path)
+        if found:
+            return found[0], [_both_note(found[0].name, p.name) for p in found[1:]]
+    return None, []
+
+
+def _both_note(graded: str, ignored: str) -> str:
+    return (
+        f"Both {graded} and {ignored} were handed in: {graded} was graded and {ignored} was "
+        f"ignored. To be graded on {ignored}, hand in only that file."
+    )
+
+
+def _read_capped(path: Path) -> bytes:
+    with open(path, "rb") as f:
+        data = f.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise SubmissionRejected(f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MiB")
+    return data
+
+
+def read_zip(path: Path, assignments: list[str]) -> dict[str, SubmittedFile]:
+    """Read a student's zip file safely: only its assignment files, into memory, within limits.
+
+    The whole zip is rejected (SubmissionRejected with a message for the student) when it is not a
+    readable zip, holds an absolute path, a ``..`` component or a symbolic link, has more than
+    MAX_ZIP_MEMBERS entries, declares more than MAX_ZIP_TOTAL_BYTES in all or an assignment file
+    larger than MAX_FILE_BYTES (checked again while reading, whatever the zip declares).
+    Assignment files may sit in subfolders (a zipped folder); the shallowest copy is graded.
+    """
+    name = Path(path).name
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_ZIP_MEMBERS:
+                raise SubmissionRejected(
+                    f"{name} holds {len(infos)} files; at most {MAX_ZIP_MEMBERS} are accepted"
+                )
+            if sum(i.file_size for i in infos) > MAX_ZIP_TOTAL_BYTES:
+                raise SubmissionRejected(
+                    f"{name} unpacks to more than {MAX_ZIP_TOTAL_BYTES // 2**20} MiB"
+                )
+            wanted, notes = _zip_candidates(name, infos, assignments)
+            files = {}
+            for assignment, info in wanted.items():
+                if info.file_size > MAX_FILE_BYTES:
+                    raise SubmissionRejected(
+                        f"{info.filename} in {name} is larger than {MAX_FILE_BYTES // 2**20} MiB"
+                    )
+                with zf.open(info) as member:
+                    data = member.read(MAX_FILE_BYTES + 1)
+                if len(data) > MAX_FILE_BYTES:
+                    raise SubmissionRejected(
+                        f"{info.filename} in {name} is larger than {MAX_FILE_BYTES // 2**20} MiB"
+                    )
+                filename = PurePosixPath(info.filename.replace("\\", "/")).name
+                files[assignment] = SubmittedFile(
+                    assignment, filename, data, tuple(notes.get(assignment, ()))
+                )
+            return files
+    except SubmissionRejected:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise SubmissionRejected(f"{name} is not a readable zip file ({exc})") from None
+    except (RuntimeError, NotImplementedError) as exc:  # encrypted, unknown compression
+        raise SubmissionRejected(f"{name} could not be unpacked ({exc})") from None
+    except OSError as exc:
+        raise SubmissionRejected(f"{name} could not be read ({exc.strerror or exc})") from None
+
+
+def _zip_candidates(
+    name: str, infos: list[zipfile.ZipInfo], assignments: list[str]
+) -> tuple[dict[str, zipfile.ZipInfo], dict[str, list[str]]]:
+    """Check every member's path; pick each assignment's file (shallowest, then .py first).
+
+    Also returns, per assignment, a note when a .py and a .ipynb were both found at that depth.
+    """
+    targets = {f"{a}{s}": (a, i) for a in assignments for i, s in enumerate(SUBMISSION_SUFFIXES)}
+    best: dict[str, tuple[tuple[int, int], zipfile.ZipInfo]] = {}
+    for info in infos:
+        member = info.filename.replace("\\", "/")
+        parts = PurePosixPath(member).parts
+        if member.startswith("/") or (len(member) > 1 and member[1] == ":"):
+            raise SubmissionRejected(f"{name} holds a file with an absolute path: {member!r}")
+        if ".." in parts:
+            raise SubmissionRejected(f"{name} holds a path that leaves its folder: {member!r}")
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise SubmissionRejected(f"{name} holds a symbolic link: {member!r}")
+        if info.is_dir() or not parts or any(p.startswith("__MACOSX") for p in parts):
+            continue
+        target = targets.get(parts[-1])
+        if target is None:
+            continue
+        assignment, preference = target
+        rank = (len(parts), preference)
+        if assignment in best and best[assignment][0] == rank:
+            other = best[assignment][1].filename
+            raise SubmissionRejected(
+                f"{name} holds two copies of {parts[-1]} ({other!r} and {member!r}); "
+                "keep only the one to be graded"
+            )
+        if assignment not in best or rank < best[assignment][0]:
+            best[assignment] = (rank, info)
+    chosen = {a: best[a][1] for a in assignments if a in best}
+    notes: dict[str, list[str]] = {}
+    for assignment, info in chosen.items():
+        depth = best[assignment][0][0]
+        graded = PurePosixPath(info.filename.replace("\\", "/")).name
+        for other in infos:
+            parts = PurePosixPath(other.filename.replace("\\", "/")).parts
+            if (
+                other is not info and len(parts) == depth and not other.is_dir()
+                and parts[-1] != graded and parts[-1] in targets
+                and targets[parts[-1]][0] == assignment
+            ):  # fmt: skip
+                notes.setdefault(assignment, []).append(_both_note(graded, parts[-1]))
+    return chosen, notes
