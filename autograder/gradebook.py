@@ -42,8 +42,8 @@ ENGINE_FILES = (
 )  # fmt: skip
 # Modules that do not take part in grading one submission (changing them regrades nothing).
 NON_GRADING_FILES = (
-    "__init__.py", "batch.py", "cireport.py", "cli.py", "feedback.py", "gradebook.py", "intake.py",
-    "release.py", "report.py",
+    "__init__.py", "batch.py", "bundle.py", "cireport.py", "cli.py", "feedback.py", "gradebook.py",
+    "intake.py", "leakscan.py", "notebooks.py", "release.py", "report.py", "selfcheck.py",
 )  # fmt: skip
 
 SCHEMA = """

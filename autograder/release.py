@@ -2,16 +2,19 @@
 
 A solution function fences its answer with marker lines::
 
-    def l2_norm(x: np.ndarray) -> float:
+    def double(x: np.ndarray) -> np.ndarray:
         \"\"\"Docstring, kept.\"\"\"
         ### BEGIN SOLUTION
-        return float(np.sqrt(np.sum(x * x)))
+        return 2 * x
         ### END SOLUTION
 
 and the stub keeps everything except the fenced block, which becomes, at the marker's indentation::
 
-        # TODO: implement l2_norm.
+        # TODO: implement double.
         raise NotImplementedError
+
+(The example is not from the course: the framework ships to students, and the leak scan of every
+release checks that no solution line is in it.)
 """
 
 from __future__ import annotations
@@ -74,14 +77,15 @@ class SolutionBlock:
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What `build_assignments` did (or, with check=True, would do) to each stub.
+    """What `build_assignments` did (or, with check=True, would do) to each stub and notebook.
 
     Example: `build_assignments(Path("solutions"), Path("assignments"), check=True).has_drift`.
 
-    written: stubs written by this call (always empty with check=True).
-    unchanged: stubs already identical to what the solutions generate.
-    drifted: stubs that exist but differ (only with check=True; when writing they are in `written`).
-    missing: solutions with no stub yet (only with check=True; when writing they are in `written`).
+    Every list but `extra` holds both kinds of paths (`lec01_vectors.py`, `lec01_vectors.ipynb`).
+    written: files written by this call (always empty with check=True).
+    unchanged: files already identical to what the solutions generate.
+    drifted: files that exist but differ (only with check=True; when writing they are in `written`).
+    missing: files not generated yet (only with check=True; when writing they are in `written`).
     extra: .py files in the assignments folder with no solution counterpart (never deleted).
     """
 
@@ -93,7 +97,7 @@ class BuildReport:
 
     @property
     def has_drift(self) -> bool:
-        """True when a stub differs from its solution or does not exist yet."""
+        """True when a stub or notebook differs from its solution or does not exist yet."""
         return bool(self.drifted or self.missing)
 
 
@@ -296,43 +300,54 @@ def _is_pure_stub(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 def build_assignments(
     solutions_dir: Path, assignments_dir: Path, *, check: bool = False
 ) -> BuildReport:
-    """Generate `assignments_dir/lec*.py` from `solutions_dir/lec*.py`; never deletes a file.
+    """Generate `assignments_dir/lec*.py` and `.ipynb` from `solutions_dir/lec*.py`; deletes nothing.
 
-    Every stub is rendered and leak-checked before anything is written. With check=False, stubs that
-    differ or are missing are written and identical ones are left untouched; with check=True nothing
-    is written and differences are reported as drifted/missing.
+    Every solution gets a stub; those in the course catalog also get a notebook (its self-check
+    cell needs the assignment's graders). Stubs and notebooks are rendered and leak-checked before
+    anything is written. With check=False, files that differ or are missing are written and
+    identical ones are left untouched; with check=True nothing is written and differences are
+    reported as drifted/missing.
 
     Example: `build_assignments(Path("solutions"), Path("assignments"), check=True).has_drift`.
 
     Raises:
         FileNotFoundError: `solutions_dir` is not a folder.
-        ReleaseError: malformed markers, or a stub that would leak (every problem is listed).
+        ReleaseError: malformed markers, or a stub or notebook that would leak (every problem is
+            listed).
     """
+    from .course import ASSIGNMENTS
+    from .notebooks import render_notebook
+
     solutions_dir, assignments_dir = Path(solutions_dir), Path(assignments_dir)
     if not solutions_dir.is_dir():
         raise FileNotFoundError(f"solutions folder not found: {solutions_dir}")
     solutions = sorted(p for p in solutions_dir.glob("lec*.py") if p.is_file())
 
-    stubs: list[tuple[Path, bytes]] = []
+    outputs: list[tuple[Path, bytes]] = []
     for solution in solutions:
         source = solution.read_bytes().decode("utf-8")
         blocks = find_solution_blocks(source, filename=str(solution))
-        stub = render_stub(solution)
         names = [block.function for block in blocks if block.function is not None]
-        problems = find_leaks(stub, functions=names)
-        if problems:
-            raise ReleaseError(
-                "the generated stub would leak the solution:\n"
-                + "\n".join(f"  - {problem}" for problem in problems),
-                filename=str(solution),
-            )
-        stubs.append((assignments_dir / solution.name, stub.encode("utf-8")))
+        rendered = {solution.name: render_stub(solution)}
+        if solution.stem in ASSIGNMENTS:
+            rendered[f"{solution.stem}.ipynb"] = render_notebook(solution)
+        for filename, text in rendered.items():
+            kind = "notebook" if filename.endswith(".ipynb") else "stub"
+            code = _notebook_code(text) if kind == "notebook" else text
+            problems = find_leaks(code, functions=names)
+            if problems:
+                raise ReleaseError(
+                    f"the generated {kind} would leak the solution:\n"
+                    + "\n".join(f"  - {problem}" for problem in problems),
+                    filename=str(solution),
+                )
+            outputs.append((assignments_dir / filename, text.encode("utf-8")))
 
     written: list[Path] = []
     unchanged: list[Path] = []
     drifted: list[Path] = []
     missing: list[Path] = []
-    for target, data in stubs:
+    for target, data in outputs:
         if target.is_file() and target.read_bytes() == data:
             unchanged.append(target)
         elif check:
@@ -351,3 +366,11 @@ def build_assignments(
     return BuildReport(
         written=written, unchanged=unchanged, drifted=drifted, missing=missing, extra=extra
     )
+
+
+def _notebook_code(text: str) -> str:
+    """The code cells of a notebook's text, joined into one module (what `find_leaks` reads)."""
+    import nbformat
+
+    cells = nbformat.reads(text, as_version=4).cells
+    return "\n\n".join(cell.source for cell in cells if cell.cell_type == "code") + "\n"
