@@ -1,6 +1,7 @@
 """The ``aimath`` command: parses arguments and calls one function per verb.
 
 aimath build [--check]
+aimath release --out DIR [--force] | --scan PATH
 aimath check [ASSIGNMENT ...] [--submission PATH] [--hidden] [--json PATH]
 aimath grade SUBMISSIONS [--out DIR] [-j N] [--assignment A ...] [--force]
              [--executor local|dask] [--scheduler ADDRESS] [--reveal-hidden] [--call-timeout S]
@@ -39,6 +40,42 @@ def cmd_build(args: argparse.Namespace) -> int:
     for path in report.written:
         print(f"wrote {path}")
     print(f"{len(report.written)} written, {len(report.unchanged)} unchanged")
+    return EXIT_OK
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from .bundle import release_course, scan_release
+    from .release import ReleaseError
+
+    _use_course(args.course)
+    if args.scan is not None:
+        if not args.scan.exists():
+            print(f"aimath release: nothing at {args.scan}", file=sys.stderr)
+            return EXIT_USAGE
+        leaks = scan_release(args.scan, solutions_dir=args.solutions, hidden_dir=args.hidden_tests)
+        for leak in leaks:
+            print(f"LEAK {leak}")
+        print(f"{args.scan}: {len(leaks)} leaks" if leaks else f"{args.scan}: no leaks found")
+        return EXIT_FAILED if leaks else EXIT_OK
+    if args.out is None:
+        print("aimath release: give --out DIR (or --scan PATH)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        report = release_course(
+            args.out, solutions_dir=args.solutions, hidden_dir=args.hidden_tests, force=args.force
+        )
+    except ReleaseError as exc:
+        print(f"aimath release: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    secrets = report.secrets
+    print(f"wrote {report.out}: {len(report.files)} files, {report.size_bytes / 1024:.0f} KiB")
+    if secrets is not None:
+        print(
+            f"leak scan: no leaks ({len(secrets.solution_lines)} solution lines, "
+            f"{len(secrets.hidden_lines)} hidden-test lines, {len(secrets.hidden_values)} hidden "
+            "values looked for in every file)"
+        )
+    print(f"students install it with: pip install {report.out}")
     return EXIT_OK
 
 
@@ -146,6 +183,20 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--solutions", type=Path, default=Path("solutions"))
     build.add_argument("--assignments", type=Path, default=Path("assignments"))
     build.set_defaults(run=cmd_build)
+
+    release = verbs.add_parser(
+        "release", help="write the student bundle (stubs, notebooks, public graders), leak-scanned"
+    )
+    release.add_argument("--out", type=Path, metavar="DIR", help="folder to write the bundle to")
+    release.add_argument("--scan", type=Path, metavar="PATH",
+                         help="only scan PATH (a folder, zip or file) for leaks")  # fmt: skip
+    release.add_argument("--force", action="store_true", help="replace a non-empty --out folder")
+    release.add_argument("--course", type=Path, metavar="DIR",
+                         help="the course repository (default: this checkout or the current folder)")  # fmt: skip
+    release.add_argument("--solutions", type=Path, help="reference solutions (default: solutions/)")
+    release.add_argument("--hidden-tests", type=Path, metavar="DIR",
+                         help="hidden graders (default: hidden/)")  # fmt: skip
+    release.set_defaults(run=cmd_release)
 
     check = verbs.add_parser("check", help="run the graders on one submission")
     check.add_argument("assignment", nargs="*", help="assignments to check (default: all)")

@@ -427,17 +427,38 @@ def _apply_limits(memory_mb: int, file_mb: int) -> None:
                 pass
 
 
+HIDDEN_PACKAGES = ("autograder", "solutions", "hidden")
+
+
 def _isolate_imports() -> None:
-    """Drop path entries and editable-install finders that would expose the grader's repository."""
+    """Keep the grader's own code out of the submission's reach.
 
-    def exposes(entry: str) -> bool:
-        return any(os.path.isdir(os.path.join(entry, name)) for name in ("autograder", "solutions"))
+    Path entries that are a course checkout (holding ``solutions/``) and editable-install finders
+    are dropped. In every other entry (site-packages, where a regular install puts the framework
+    beside numpy and sympy) the names in HIDDEN_PACKAGES cannot be found, while all else can.
+    """
+    from importlib import _bootstrap_external
+    from importlib.machinery import FileFinder
 
-    sys.path[:] = [p for p in sys.path if not exposes(p)]
+    def is_checkout(entry: str) -> bool:
+        return os.path.isdir(os.path.join(entry, "solutions")) or os.path.isfile(
+            os.path.join(entry, "pyproject.toml")
+        )
+
+    class HidingFinder(FileFinder):
+        def find_spec(self, fullname, target=None):  # noqa: ANN001 - importlib's signature
+            if fullname.partition(".")[0] in HIDDEN_PACKAGES:
+                return None
+            return super().find_spec(fullname, target)
+
+    sys.path[:] = [p for p in sys.path if not is_checkout(p)]
     sys.meta_path[:] = [
         f for f in sys.meta_path
         if "editable" not in f"{getattr(f, '__module__', '')} {type(f).__module__}".lower()
     ]  # fmt: skip
+    loaders = _bootstrap_external._get_supported_file_loaders()
+    sys.path_hooks[:] = [h for h in sys.path_hooks if "FileFinder" not in repr(h)]
+    sys.path_hooks.append(HidingFinder.path_hook(*loaders))
     sys.path_importer_cache.clear()
 
 
