@@ -18,6 +18,8 @@ import pytest
 
 from autograder import batch, intake
 from autograder.batch import UsageError, grade_class, grade_payload, make_payload
+from autograder.cli import main
+from autograder.gradebook import Gradebook
 from autograder.intake import (
     StudentEntry,
     SubmissionRejected,
@@ -25,8 +27,6 @@ from autograder.intake import (
     read_submission,
     read_zip,
 )
-from autograder.cli import main
-from autograder.gradebook import Gradebook
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = REPO / "tests" / "submissions"
