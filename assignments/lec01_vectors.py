@@ -1,7 +1,7 @@
 # Generated from solutions/lec01_vectors.py by `aimath build`: fill in each TODO, keep names and signatures.
 """AI Math 1강: 벡터가 뭐에요?
 
-Reference solutions for vectors: element-wise product, norms, distances, angle and projection.
+Vectors: element-wise product, norms, distances, angle and projection.
 """
 
 import numpy as np

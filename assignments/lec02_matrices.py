@@ -1,7 +1,7 @@
 # Generated from solutions/lec02_matrices.py by `aimath build`: fill in each TODO, keep names and signatures.
 """AI Math 2강: 행렬이 뭐에요?
 
-Reference solutions for matrices: products, inverse, pseudo-inverse, least squares, regression.
+Matrices: products, inverse, pseudo-inverse, least squares, regression.
 """
 
 import numpy as np

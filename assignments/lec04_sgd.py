@@ -1,7 +1,7 @@
 # Generated from solutions/lec04_sgd.py by `aimath build`: fill in each TODO, keep names and signatures.
 """AI Math 4강: 경사하강법 - 매운맛
 
-Reference solutions for linear regression by gradient descent and mini-batch stochastic gradient
+Linear regression by gradient descent and mini-batch stochastic gradient
 descent (SGD).
 """
 

@@ -1,6 +1,6 @@
 """AI Math 1강: 벡터가 뭐에요?
 
-Reference solutions for vectors: element-wise product, norms, distances, angle and projection.
+Vectors: element-wise product, norms, distances, angle and projection.
 """
 
 import numpy as np

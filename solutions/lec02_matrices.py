@@ -1,6 +1,6 @@
 """AI Math 2강: 행렬이 뭐에요?
 
-Reference solutions for matrices: products, inverse, pseudo-inverse, least squares, regression.
+Matrices: products, inverse, pseudo-inverse, least squares, regression.
 """
 
 import numpy as np

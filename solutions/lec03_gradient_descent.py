@@ -1,6 +1,6 @@
 """AI Math 3강: 경사하강법 - 순한맛
 
-Reference solutions for gradient descent with sympy, in the lecture's own style: the lecture's
+Gradient descent with sympy, in the lecture's own style: the lecture's
 f(x) = x² + 2x + 3 with its derivative and gradient descent in one variable, then the two-variable
 f(x, y) = x² + 2y² with its gradient vector and gradient descent on the L2 norm of the gradient.
 

@@ -1,6 +1,6 @@
 """AI Math 4강: 경사하강법 - 매운맛
 
-Reference solutions for linear regression by gradient descent and mini-batch stochastic gradient
+Linear regression by gradient descent and mini-batch stochastic gradient
 descent (SGD).
 """
 
