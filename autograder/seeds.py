@@ -15,10 +15,12 @@ so re-runs give the same grades.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 SECRET_VARIABLE = "AIMATH_SECRET"
@@ -58,8 +60,37 @@ def instructor_secret(*, create: bool = True) -> bytes:
                 f"no instructor secret: set ${SECRET_VARIABLE} or create {path}"
             ) from None
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    token = secrets.token_hex(SECRET_BYTES)
-    try:  # O_EXCL: two graders starting at once agree on whichever secret was written first
+    return _create_secret(path, secrets.token_hex(SECRET_BYTES))
+
+
+def _create_secret(path: Path, token: str) -> bytes:
+    """Write a new secret file, or read the one another grader wrote first.
+
+    The secret is written in full under a temporary name (mode 0600) and then hard-linked into
+    place, which fails if the file exists: two graders starting at once agree on whichever secret
+    was linked first, and neither ever reads a half-written (empty) file. Where the filesystem has
+    no hard links, the file is created with O_EXCL instead.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{SECRET_FILE}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(token + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return _read_secret(path)
+        except OSError:  # no hard links here
+            return _create_exclusive(path, token)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    return token.encode("ascii")
+
+
+def _create_exclusive(path: Path, token: str) -> bytes:
+    try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return _read_secret(path)

@@ -88,7 +88,69 @@ def section_batch() -> list[str]:
     ]
 
 
-SECTIONS = {"sandbox_overhead": section_sandbox_overhead, "batch": section_batch}
+def section_nbgrader_agreement() -> list[str]:
+    import tempfile
+
+    import nbgrader_agreement as na
+
+    head = stamp("nbgrader_agreement")
+    students = na.all_students()
+    with tempfile.TemporaryDirectory(prefix="bench-nbgrader-") as tmp:
+        nb = na.grade_with_nbgrader(students, Path(tmp))
+        runs = {j: na.grade_with_aimath(na.CLASS_DIR / "submitted", Path(tmp) / f"j{j}", jobs=j)
+                for j in (1, 2)}  # fmt: skip
+    agree = sum(nb.totals[s] == runs[1].totals.get(s) for s in students)
+    n = len(students)
+    return [
+        "## aimath against the real nbgrader (benchmarks/nbgrader_agreement.py)",
+        "",
+        head,
+        "",
+        f"The {n} nbgrader-format lec01 notebooks of tests/nbgrader_class/ graded by the real",
+        f"`nbgrader autograde` ({na.nbgrader_version()}, one kernel per notebook, one at a time: the",
+        "baseline) and by `aimath grade` (the CLI, hidden tests included) with 1 and 2 processes.",
+        f"Totals agree for {agree} of {n} students.",
+        "",
+        "| run | seconds | s/notebook | ratio nbgrader / run |",
+        "| --- | --- | --- | --- |",
+        f"| nbgrader autograde | {nb.seconds:.1f} | {nb.seconds / n:.2f} | 1.00 |",
+        *(
+            f"| aimath grade -j {j} | {r.seconds:.1f} | {r.seconds / n:.2f} "
+            f"| {nb.seconds / r.seconds:.1f} |"
+            for j, r in runs.items()
+        ),
+        "",
+    ]
+
+
+def section_notebook_kernel() -> list[str]:
+    import notebook_kernel
+
+    head = stamp("notebook_kernel")
+    row = notebook_kernel.main(["--repeat", "3"])
+    return [
+        "## An assignment notebook in a Jupyter kernel (benchmarks/notebook_kernel.py)",
+        "",
+        head,
+        "",
+        f"assignments/{row['assignment']}.ipynb filled with the reference, executed top to bottom",
+        "by nbclient in a python3 kernel, its self-check cell grading the session out of process;",
+        "the baseline is the same kernel running one empty cell. Median of 3.",
+        "",
+        "| notebook | empty notebook (s) | assignment notebook (s) | ratio | self-check said |",
+        "| --- | --- | --- | --- | --- |",
+        f"| {row['assignment']} | {row['empty_s']:.2f} | {row['notebook_s']:.2f} "
+        f"| {row['ratio']:.2f} | {row['self_check']} |",
+        "",
+    ]
+
+
+SECTIONS = {
+    "sandbox_overhead": section_sandbox_overhead,
+    "batch": section_batch,
+    "nbgrader_agreement": section_nbgrader_agreement,
+    "notebook_kernel": section_notebook_kernel,
+}
 
 
 def kept_sections() -> dict[str, list[str]]:

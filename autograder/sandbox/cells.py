@@ -37,6 +37,27 @@ _TIME_LINE = re.compile(r"^(?P<indent>[ \t]*)%time[ \t]+(?P<stmt>\S.*)$")
 _HELP_LINE = re.compile(r"^(?P<indent>[ \t]*)(?:\?{1,2}[\w.]+|[\w.]+\?{1,2})[ \t]*$")
 
 
+def skipped_note(cells: list[Cell]) -> str | None:
+    """One note for all the nbgrader test cells that were not run, or None when there are none."""
+    numbers = [c.number for c in cells if c.skipped == "nbgrader-test"]
+    if not numbers:
+        return None
+    which = f"cell {numbers[0]} is" if len(numbers) == 1 else f"cells {_ranges(numbers)} are"
+    tests = "an nbgrader test cell" if len(numbers) == 1 else "nbgrader test cells"
+    return f"{which} {tests}, not run (the grader runs its own tests)"
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[3, 5, 6, 7, 9] -> '3, 5-7, 9'."""
+    spans = [[numbers[0], numbers[0]]]
+    for n in numbers[1:]:
+        if n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
 class NotebookError(ValueError):
     """The notebook cannot be read at all; the message is for the student."""
 
@@ -49,6 +70,7 @@ class Cell:
     source: str
     run: bool = True
     notes: list[str] = field(default_factory=list)
+    skipped: str = ""  # why a cell is not run without a note of its own: "nbgrader-test", ...
 
 
 def read_notebook(text: str) -> list[Cell]:
@@ -124,16 +146,9 @@ def prepare_cell(number: int, source: str, metadata: object = None) -> Cell:
     metadata = metadata if type(metadata) is dict else {}
     nbgrader = metadata.get("nbgrader") if type(metadata.get("nbgrader")) is dict else {}
     if nbgrader.get("grade") is True and nbgrader.get("solution") is not True:
-        return Cell(
-            number,
-            source,
-            run=False,
-            notes=[
-                f"cell {number}: an nbgrader test cell, not run (the grader runs its own tests)"
-            ],
-        )
+        return Cell(number, source, run=False, skipped="nbgrader-test")
     if is_self_check(source, metadata):
-        return Cell(number, source, run=False)
+        return Cell(number, source, run=False, skipped="self-check")
     if not source.strip():
         return Cell(number, source, run=False)
     if _compiles(source):
@@ -162,16 +177,23 @@ def prepare_cell(number: int, source: str, metadata: object = None) -> Cell:
 def _strip_magics(number: int, source: str) -> Cell:
     lines = source.split("\n")
     dropped = []
+    scanner = _LineScanner()
     for i, line in enumerate(lines):
+        if not scanner.at_statement_start():  # inside a string or brackets: not a command
+            scanner.scan(line)
+            continue
         timed = _TIME_LINE.match(line)
         if timed:
             lines[i] = timed["indent"] + timed["stmt"]
             dropped.append((i + 1, line.strip()))
+            scanner.scan(lines[i])
             continue
         match = _MAGIC_LINE.match(line) or _HELP_LINE.match(line)
         if match:
             lines[i] = match["indent"] + "pass"
             dropped.append((i + 1, line.strip()))
+        else:
+            scanner.scan(line)
     cell = Cell(number, "\n".join(lines))
     if dropped:
         shown = ", ".join(f"line {n}: {text[:60]}" for n, text in dropped[:3])
@@ -179,6 +201,56 @@ def _strip_magics(number: int, source: str) -> Cell:
         note = f"cell {number}: IPython magics and shell commands were skipped ({shown}{more})"
         cell.notes.append(note[:MAX_NOTE_CHARS])
     return cell
+
+
+class _LineScanner:
+    """Where each line of a cell starts: a new statement, or inside a string or brackets.
+
+    Only a line that starts a statement can be an IPython command: ``%d items`` inside a string
+    that spans lines, or ``!= b)`` continuing an expression in brackets, are Python and stay.
+    """
+
+    def __init__(self) -> None:
+        self.depth = 0  # open brackets
+        self.quote = ""  # the delimiter of the string a line break is inside of, if any
+        self.continued = False  # the last line ended with a backslash
+
+    def at_statement_start(self) -> bool:
+        return self.depth == 0 and not self.quote and not self.continued
+
+    def scan(self, line: str) -> None:
+        self.continued = False
+        i, n = 0, len(line)
+        while i < n:
+            c = line[i]
+            if self.quote:
+                if c == "\\":
+                    if i == n - 1:
+                        self.continued = len(self.quote) == 1  # a one-quote string goes on
+                    i += 2
+                elif line.startswith(self.quote, i):
+                    i += len(self.quote)
+                    self.quote = ""
+                else:
+                    i += 1
+                continue
+            if c == "#":
+                break
+            if c in "'\"":
+                self.quote = c * 3 if line.startswith(c * 3, i) else c
+                i += len(self.quote)
+                continue
+            if c in "([{":
+                self.depth += 1
+            elif c in ")]}":
+                self.depth = max(0, self.depth - 1)
+            elif c == "\\" and i == n - 1:
+                self.continued = True
+            i += 1
+        if len(self.quote) == 1 and not self.continued:  # unterminated: a syntax error anyway
+            self.quote = ""
+        if self.quote and self.continued:
+            self.continued = False  # the string itself carries over to the next line
 
 
 def is_self_check(source: str, metadata: dict) -> bool:

@@ -193,7 +193,8 @@ class Worker:
         except self.cells.NotebookError as exc:
             raise NotebookUnreadable(str(exc)) from None
         module.__dict__["__name__"] = "__main__"  # as in a Jupyter kernel
-        notes: list[str] = []
+        skipped = self.cells.skipped_note(cells)
+        notes: list[str] = [skipped] if skipped else []
         for cell in cells:
             notes.extend(cell.notes)
             if not cell.run:
@@ -211,8 +212,7 @@ class Worker:
                 exec(code, module.__dict__)
             except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt too
                 notes.append(_cell_note(cell.number, self.describe_exception(exc), syntax=False))
-        module.__dict__["__name__"] = module.__name__
-        return notes
+        return notes  # __name__ stays "__main__": the functions see what they saw in Jupyter
 
     def call(self, request: dict) -> dict:
         rid = request.get("id")
