@@ -150,11 +150,14 @@ def test_a_demo_cell_that_raises_costs_nothing_and_is_noted(tmp_path):
     assert note.startswith(f"cell {demo + 1} raised ValueError: ")
     assert "the angle with a zero vector is undefined" in note
     assert "cells after it still ran" in note
-    # where it raised: the last line of the student's own code, in angle's cell, on its line there
+    # where: the demo cell's own line, which called the raising line in angle's cell
     angle_cell = cells[position("angle")].source.split("\n")
     line = 1 + next(i for i, text in enumerate(angle_cell) if "zero vector is undefined" in text)
     raising = 'raise ValueError("angle: the angle with a zero vector is undefined")'
-    assert f"(cell {position('angle') + 1}, line {line}: {raising})" in note
+    assert (
+        f"(line 2: angle(np.zeros(3), np.ones(3)), which called cell {position('angle') + 1}, "
+        f"line {line}: {raising})"
+    ) in note
 
     results, notes = grade(tmp_path)
     assert score(results) == FULL_MARKS

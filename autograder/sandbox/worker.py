@@ -250,15 +250,18 @@ class Worker:
         mine = (self.filename, *self.cell_files)
         if isinstance(exc, SyntaxError) and exc.filename in mine:
             where = self._where(exc.filename, exc.lineno or 0, "<module>", exc.text or "")
+        entry = None  # the outermost line of the submission (in a notebook: the cell that ran)
         for frame, lineno in traceback.walk_tb(exc.__traceback__):
             if frame.f_code.co_filename in mine:
                 where = self._where(frame.f_code.co_filename, lineno, frame.f_code.co_name, None)
+                entry = entry or where
         message = safe(lambda: exc.msg if isinstance(exc, SyntaxError) else exc, "<unprintable>")
         return {
             "type": safe(lambda: cls.__name__, "Exception"),
             "mro": [safe(lambda c=c: c.__name__, "?") for c in cls.__mro__][:20],
             "message": message,
             "where": where,
+            "entry": entry,
         }
 
     def _where(self, filename: str, lineno: int, function: str, text: str | None) -> dict:
@@ -276,11 +279,14 @@ class NotebookUnreadable(Exception):
 
 def _cell_note(number: int, error: dict, *, syntax: bool) -> str:
     """'cell 4 raised ZeroDivisionError: division by zero (line 2: 1 / 0); ...' for the student."""
-    where = error.get("where") or {}
+    where, entry = error.get("where") or {}, error.get("entry") or {}
     line = ""
     if where:
         cell = f"cell {where['cell']}, " if where.get("cell", number) != number else ""
-        line = f" ({cell}line {where['line']}: {where.get('source') or ''})"
+        line = f"{cell}line {where['line']}: {where.get('source') or ''}"
+        if entry and entry is not where and entry.get("cell") == number and cell:
+            line = f"line {entry['line']}: {entry.get('source') or ''}, which called {line}"
+        line = f" ({line})"
     if syntax:
         text = (
             f"cell {number} has a syntax error: {error['message']}{line}; the cell was not run, "
