@@ -74,7 +74,7 @@ aimath = "autograder.cli:main"
 include = ["autograder*"]
 
 [tool.setuptools.package-data]
-"autograder" = ["py.typed", "graders/pytest.ini", "templates/*"]
+"autograder" = ["py.typed", "graders/pytest.ini", "graders/stubs.json", "templates/*"]
 """
 
 

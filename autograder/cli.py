@@ -19,10 +19,13 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .course import STUB_MANIFEST
     from .release import ReleaseError, build_assignments
 
     try:
-        report = build_assignments(args.solutions, args.assignments, check=args.check)
+        report = build_assignments(
+            args.solutions, args.assignments, check=args.check, manifest=STUB_MANIFEST
+        )
     except (ReleaseError, FileNotFoundError) as exc:
         print(f"aimath build: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -34,8 +37,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         if report.drifted or report.missing:
             return EXIT_FAILED
         notebooks = sum(path.suffix == ".ipynb" for path in report.unchanged)
-        print(f"{args.assignments}: {len(report.unchanged) - notebooks} stubs and "
-              f"{notebooks} notebooks up to date")  # fmt: skip
+        stubs = sum(path.suffix == ".py" for path in report.unchanged)
+        print(f"{args.assignments}: {stubs} stubs and {notebooks} notebooks up to date, "
+              "with their manifest")  # fmt: skip
         return EXIT_OK
     for path in report.written:
         print(f"wrote {path}")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 GRADERS_DIR = PACKAGE_DIR / "graders"
+STUB_MANIFEST = GRADERS_DIR / "stubs.json"  # sha256 of each generated stub, by `aimath build`
 REPO_DIR = PACKAGE_DIR.parent
 SUBMISSION_SUFFIXES = (".py", ".ipynb")  # in order of preference when both are present
 DEFAULT_TIMEOUT_S = 10.0

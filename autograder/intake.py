@@ -15,7 +15,9 @@ files are read, never extracted as they are; notebooks are opened only by the sa
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import stat
 import zipfile
 import zlib
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from .course import SUBMISSION_SUFFIXES
+from .course import STUB_MANIFEST, SUBMISSION_SUFFIXES
 
 # Limits on what one student's submission may hold (zip files are checked before reading).
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -114,9 +116,49 @@ def find_assignment_file(folder: Path, assignment: str) -> tuple[Path | None, li
                 continue
             if path.is_file() and path.resolve().is_relative_to(root):
                 found.append(path)
+        if len(found) == 2:
+            py, nb = found
+            if prefers_notebook(assignment, _head(py), _head(nb)):
+                return nb, [_stub_note(py.name, nb.name)]
+            return py, [_both_note(py.name, nb.name)]
         if found:
-            return found[0], [_both_note(found[0].name, p.name) for p in found[1:]]
+            return found[0], []
     return None, []
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(MAX_FILE_BYTES + 1)
+
+
+def prefers_notebook(assignment: str, py: bytes, notebook: bytes) -> bool:
+    """True when the .py is still the untouched stub and the notebook is not: grade the notebook.
+
+    The course's bundle ships both files; a student who works in the notebook leaves the .py as
+    it was generated (``autograder/graders/stubs.json`` has the sha256 of both stubs).
+    """
+    stubs = _stub_hashes().get(assignment, {})
+
+    def digest(data: bytes) -> str:
+        return hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest()
+
+    return bool(stubs) and digest(py) == stubs.get("py") and digest(notebook) != stubs.get("ipynb")
+
+
+@functools.cache
+def _stub_hashes() -> dict[str, dict[str, str]]:
+    try:
+        data = json.loads(STUB_MANIFEST.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _stub_note(stub: str, graded: str) -> str:
+    return (
+        f"{graded} was graded: {stub} is still the untouched stub (hand in only the file you "
+        "worked in)."
+    )
 
 
 def _both_note(graded: str, ignored: str) -> str:
@@ -155,23 +197,22 @@ def read_zip(path: Path, assignments: list[str]) -> dict[str, SubmittedFile]:
                 raise SubmissionRejected(
                     f"{name} unpacks to more than {MAX_ZIP_TOTAL_BYTES // 2**20} MiB"
                 )
-            wanted, notes = _zip_candidates(name, infos, assignments)
+            wanted, alternates = _zip_candidates(name, infos, assignments)
             files = {}
             for assignment, info in wanted.items():
-                if info.file_size > MAX_FILE_BYTES:
-                    raise SubmissionRejected(
-                        f"{info.filename} in {name} is larger than {MAX_FILE_BYTES // 2**20} MiB"
-                    )
-                with zf.open(info) as member:
-                    data = member.read(MAX_FILE_BYTES + 1)
-                if len(data) > MAX_FILE_BYTES:
-                    raise SubmissionRejected(
-                        f"{info.filename} in {name} is larger than {MAX_FILE_BYTES // 2**20} MiB"
-                    )
+                data = _read_member(zf, info, name)
                 filename = PurePosixPath(info.filename.replace("\\", "/")).name
-                files[assignment] = SubmittedFile(
-                    assignment, filename, data, tuple(notes.get(assignment, ()))
-                )
+                notes: tuple[str, ...] = ()
+                other = alternates.get(assignment)
+                if other is not None:
+                    other_data = _read_member(zf, other, name)
+                    other_name = PurePosixPath(other.filename.replace("\\", "/")).name
+                    if prefers_notebook(assignment, data, other_data):
+                        notes = (_stub_note(filename, other_name),)
+                        data, filename = other_data, other_name
+                    else:
+                        notes = (_both_note(filename, other_name),)
+                files[assignment] = SubmittedFile(assignment, filename, data, notes)
             return files
     except SubmissionRejected:
         raise
@@ -183,12 +224,24 @@ def read_zip(path: Path, assignments: list[str]) -> dict[str, SubmittedFile]:
         raise SubmissionRejected(f"{name} could not be read ({exc.strerror or exc})") from None
 
 
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
+    """A member's bytes, checked against MAX_FILE_BYTES before and while reading."""
+    too_large = f"{info.filename} in {name} is larger than {MAX_FILE_BYTES // 2**20} MiB"
+    if info.file_size > MAX_FILE_BYTES:
+        raise SubmissionRejected(too_large)
+    with zf.open(info) as member:
+        data = member.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise SubmissionRejected(too_large)
+    return data
+
+
 def _zip_candidates(
     name: str, infos: list[zipfile.ZipInfo], assignments: list[str]
-) -> tuple[dict[str, zipfile.ZipInfo], dict[str, list[str]]]:
+) -> tuple[dict[str, zipfile.ZipInfo], dict[str, zipfile.ZipInfo]]:
     """Check every member's path; pick each assignment's file (shallowest, then .py first).
 
-    Also returns, per assignment, a note when a .py and a .ipynb were both found at that depth.
+    Also returns, per assignment whose .py was picked, the .ipynb found at the same depth.
     """
     targets = {f"{a}{s}": (a, i) for a in assignments for i, s in enumerate(SUBMISSION_SUFFIXES)}
     best: dict[str, tuple[tuple[int, int], zipfile.ZipInfo]] = {}
@@ -217,16 +270,16 @@ def _zip_candidates(
         if assignment not in best or rank < best[assignment][0]:
             best[assignment] = (rank, info)
     chosen = {a: best[a][1] for a in assignments if a in best}
-    notes: dict[str, list[str]] = {}
-    for assignment, info in chosen.items():
-        depth = best[assignment][0][0]
-        graded = PurePosixPath(info.filename.replace("\\", "/")).name
+    alternates: dict[str, zipfile.ZipInfo] = {}
+    for assignment in chosen:
+        depth, preference = best[assignment][0]
         for other in infos:
             parts = PurePosixPath(other.filename.replace("\\", "/")).parts
+            target = targets.get(parts[-1]) if parts and not other.is_dir() else None
             if (
-                other is not info and len(parts) == depth and not other.is_dir()
-                and parts[-1] != graded and parts[-1] in targets
-                and targets[parts[-1]][0] == assignment
+                preference == 0 and target is not None and target[0] == assignment
+                and target[1] == 1 and len(parts) == depth
+                and not any(p.startswith("__MACOSX") for p in parts)
             ):  # fmt: skip
-                notes.setdefault(assignment, []).append(_both_note(graded, parts[-1]))
-    return chosen, notes
+                alternates[assignment] = other
+    return chosen, alternates

@@ -298,7 +298,11 @@ def _is_pure_stub(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 
 def build_assignments(
-    solutions_dir: Path, assignments_dir: Path, *, check: bool = False
+    solutions_dir: Path,
+    assignments_dir: Path,
+    *,
+    check: bool = False,
+    manifest: Path | None = None,
 ) -> BuildReport:
     """Generate `assignments_dir/lec*.py` and `.ipynb` from `solutions_dir/lec*.py`; deletes nothing.
 
@@ -307,6 +311,10 @@ def build_assignments(
     anything is written. With check=False, files that differ or are missing are written and
     identical ones are left untouched; with check=True nothing is written and differences are
     reported as drifted/missing.
+
+    With ``manifest`` (``aimath build`` gives the package's ``graders/stubs.json``), a JSON file
+    of every generated file's sha256 is written (and checked) too: intake uses it to tell an
+    untouched stub from a student's work.
 
     Example: `build_assignments(Path("solutions"), Path("assignments"), check=True).has_drift`.
 
@@ -343,6 +351,8 @@ def build_assignments(
                 )
             outputs.append((assignments_dir / filename, text.encode("utf-8")))
 
+    if manifest is not None:
+        outputs.append((Path(manifest), stub_manifest(outputs).encode("utf-8")))
     written: list[Path] = []
     unchanged: list[Path] = []
     drifted: list[Path] = []
@@ -353,7 +363,7 @@ def build_assignments(
         elif check:
             (drifted if target.exists() else missing).append(target)
         else:
-            assignments_dir.mkdir(parents=True, exist_ok=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             written.append(target)
 
@@ -366,6 +376,19 @@ def build_assignments(
     return BuildReport(
         written=written, unchanged=unchanged, drifted=drifted, missing=missing, extra=extra
     )
+
+
+def stub_manifest(outputs: list[tuple[Path, bytes]]) -> str:
+    """JSON text: per assignment, the sha256 of its generated stub and notebook (LF line ends)."""
+    import hashlib
+    import json
+
+    entries: dict[str, dict[str, str]] = {}
+    for target, data in outputs:
+        kind = target.suffix.lstrip(".")
+        digest = hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest()
+        entries.setdefault(target.stem, {})[kind] = digest
+    return json.dumps(dict(sorted(entries.items())), indent=1, sort_keys=True) + "\n"
 
 
 def _notebook_code(text: str) -> str:
