@@ -135,7 +135,12 @@ def release_course(
     try:
         _write_bundle(staging, assignments_dir)
         public = [p.read_text(encoding="utf-8") for p in _public_sources(assignments_dir)]
-        secrets = course_secrets(solutions_dir, hidden_dir, public_texts=public, secret=_secret())
+        try:
+            secrets = course_secrets(
+                solutions_dir, hidden_dir, public_texts=public, secret=_secret(strict=True)
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise ReleaseError(f"the leak scan cannot run: {exc}") from None
         leaks = scan(staging, secrets)
         if leaks:
             listed = "\n".join(f"  - {leak}" for leak in leaks[:50])
@@ -168,9 +173,12 @@ def scan_release(
     return scan(Path(target), secrets)
 
 
-def _secret() -> bytes | None:
+def _secret(*, strict: bool = False) -> bytes | None:
+    """The instructor's secret, if there is one; ``strict``: created if missing, errors raised."""
     from .seeds import instructor_secret
 
+    if strict:
+        return instructor_secret()
     try:
         return instructor_secret(create=False)
     except (LookupError, ValueError, OSError):

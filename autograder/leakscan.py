@@ -249,11 +249,18 @@ def record_hidden_values(
     _rebind_everywhere({id(old): (old, new) for old, new in swaps})
     try:
         for student in SCAN_STUDENTS:
-            run_graders(
+            results = run_graders(
                 Path(solutions_dir), assignments, hidden=True, student=student,
                 solutions=Path(solutions_dir), hidden_tests=Path(hidden_dir),
                 extra_args=("-m", "hidden"),
             )  # fmt: skip
+            broken = [r for r in results if r.status != "passed"]
+            if broken:  # the values would be missing: never scan with a partial list
+                raise RuntimeError(
+                    f"the hidden tests do not pass on the reference solutions, so their values "
+                    f"cannot be recorded: {broken[0].number} {broken[0].name}: "
+                    f"{broken[0].output[:500]}"
+                )
     finally:
         _rebind_everywhere({id(new): (new, old) for old, new in swaps})
     return recorded

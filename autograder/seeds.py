@@ -27,6 +27,7 @@ SECRET_VARIABLE = "AIMATH_SECRET"
 CONFIG_VARIABLE = "AIMATH_CONFIG_DIR"
 SECRET_FILE = "secret"
 SECRET_BYTES = 32
+MIN_SECRET_CHARS = 16
 
 
 def config_dir() -> Path:
@@ -50,7 +51,7 @@ def instructor_secret(*, create: bool = True) -> bytes:
     """
     value = os.environ.get(SECRET_VARIABLE)
     if value:
-        return value.encode("utf-8")
+        return _strong(value, f"${SECRET_VARIABLE}")
     path = secret_path()
     try:
         return _read_secret(path)
@@ -103,6 +104,17 @@ def _read_secret(path: Path) -> bytes:
     text = path.read_text(encoding="utf-8").strip()
     if not text:
         raise ValueError(f"{path} is empty: delete it to create a new secret, or fill it in")
+    return _strong(text, str(path))
+
+
+def _strong(text: str, where: str) -> bytes:
+    """The secret's bytes; a short one could be guessed (and would be found in every file)."""
+    if len(text) < MIN_SECRET_CHARS:
+        raise ValueError(
+            f"the instructor's secret in {where} is too short ({len(text)} characters; at least "
+            f"{MIN_SECRET_CHARS}): use a random one, such as the output of "
+            '`python -c "import secrets; print(secrets.token_hex(32))"`'
+        )
     return text.encode("utf-8")
 
 

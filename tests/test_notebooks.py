@@ -347,7 +347,9 @@ def test_check_grades_the_history_in_a_subprocess(monkeypatch, capsys):
         f"Total for self-check: {public.max_score:g}/{public.max_score:g}"
         in capsys.readouterr().out
     )
-    monkeypatch.setenv("AIMATH_SECRET", "test-notebooks")  # no instructor secret file is made
+    monkeypatch.setenv(
+        "AIMATH_SECRET", "test-notebooks-secret"
+    )  # no instructor secret file is made
     hidden = check(KERNEL_ASSIGNMENT, hidden=True)
     assert hidden.score == hidden.max_score > public.max_score
 

@@ -159,10 +159,12 @@ def test_without_hard_links_the_secret_is_created_exclusively(no_secret, monkeyp
 
 
 def test_the_fingerprint_names_a_secret_without_revealing_it():
-    a, b = secret_fingerprint(b"secret A"), secret_fingerprint(b"secret B")
-    assert a == secret_fingerprint(b"secret A") and a != b
+    a, b = secret_fingerprint(b"instructor secret A"), secret_fingerprint(b"instructor secret B")
+    assert a == secret_fingerprint(b"instructor secret A") and a != b
     assert len(a) == 16 and int(a, 16) >= 0
-    assert a not in hashlib.sha256(b"secret A").hexdigest()  # not the plain hash of the secret
+    assert (
+        a not in hashlib.sha256(b"instructor secret A").hexdigest()
+    )  # not the plain hash of the secret
 
 
 # -- the seeds --------------------------------------------------------------------------------------
@@ -245,9 +247,9 @@ def spy_folder(tmp_path_factory) -> Path:
 
 
 def test_hidden_inputs_cannot_be_reproduced_without_the_secret(spy_folder, monkeypatch):
-    a1 = grade_spy(spy_folder, monkeypatch, "secret A")
-    a2 = grade_spy(spy_folder, monkeypatch, "secret A")
-    b = grade_spy(spy_folder, monkeypatch, "secret B")
+    a1 = grade_spy(spy_folder, monkeypatch, "instructor secret A")
+    a2 = grade_spy(spy_folder, monkeypatch, "instructor secret A")
+    b = grade_spy(spy_folder, monkeypatch, "instructor secret B")
 
     # The spy costs the l2 tests (and those of the functions that call l2_norm), nothing else.
     failed = {r.nodeid.split("::")[-1] for r in a1 if r.status != "passed"}
@@ -271,8 +273,12 @@ def test_hidden_inputs_cannot_be_reproduced_without_the_secret(spy_folder, monke
         return repr(np.random.default_rng(seed).normal(size=1).tolist())
 
     key = (STUDENT, L1, "test_hidden_l2_norm")
-    assert hidden_a["test_hidden_l2_norm"] == first_input(hidden_seed(*key, secret=b"secret A"))
-    assert hidden_b["test_hidden_l2_norm"] == first_input(hidden_seed(*key, secret=b"secret B"))
+    assert hidden_a["test_hidden_l2_norm"] == first_input(
+        hidden_seed(*key, secret=b"instructor secret A")
+    )
+    assert hidden_b["test_hidden_l2_norm"] == first_input(
+        hidden_seed(*key, secret=b"instructor secret B")
+    )
     assert hidden_a["test_hidden_l2_norm"] != first_input(public_seed(*key))
 
     # The public tests' inputs are the same whatever the secret, and a student reproduces them
@@ -288,7 +294,7 @@ def test_hidden_inputs_cannot_be_reproduced_without_the_secret(spy_folder, monke
 
 
 def test_other_students_get_other_hidden_inputs(spy_folder, monkeypatch):
-    monkeypatch.setenv("AIMATH_SECRET", "secret A")
+    monkeypatch.setenv("AIMATH_SECRET", "instructor secret A")
     mine = printed(run_graders(spy_folder, [L1], hidden=True, student=STUDENT), hidden=True)
     theirs = printed(run_graders(spy_folder, [L1], hidden=True, student="s2"), hidden=True)
     assert mine["test_hidden_l2_norm"] != theirs["test_hidden_l2_norm"]
@@ -319,3 +325,20 @@ def test_the_submission_cannot_read_the_secret(no_secret, monkeypatch, tmp_path)
     if "hidden-paths" not in isolation:
         pytest.skip("hiding the configuration folder needs root")
     assert secret not in found and found in ("FileNotFoundError", "PermissionError")
+
+
+@pytest.mark.parametrize("secret", ["x", "short secret"])
+def test_a_short_secret_is_refused_with_advice(monkeypatch, secret):
+    monkeypatch.setenv("AIMATH_SECRET", secret)
+    with pytest.raises(ValueError, match=r"too short .* at least 16.*secrets.token_hex"):
+        instructor_secret()
+
+
+def test_a_release_with_a_short_secret_fails_before_writing(monkeypatch, tmp_path):
+    from autograder.bundle import release_course
+    from autograder.release import ReleaseError
+
+    monkeypatch.setenv("AIMATH_SECRET", "x")
+    with pytest.raises(ReleaseError, match="too short"):
+        release_course(tmp_path / "bundle")
+    assert not (tmp_path / "bundle").exists() and not list(tmp_path.iterdir())
