@@ -78,3 +78,11 @@ class LoadFailed(StudentError):
 
 class ProtocolError(StudentError):
     """The worker sent bytes that do not decode to a well-formed reply."""
+
+
+class GraderFault(Exception):
+    """Grading failed for a reason outside the submission: the test is the grader's error."""
+
+
+class WorkerKilled(GraderFault):
+    """The worker was killed from outside (not by its time or memory limit, nor by itself)."""

@@ -14,6 +14,7 @@ run leaves every student either fully recorded or untouched, never half or twice
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import hashlib
@@ -21,6 +22,7 @@ import io
 import json
 import os
 import sqlite3
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,12 +33,16 @@ from .results import TestResult
 
 SCHEMA_VERSION = 1
 SubmissionStatus = Literal["graded", "error"]
+# Grades and feedback are for the instructor and each student alone: files are written 0600 in
+# folders made 0700 (the gradebook's -wal and -shm files take the database file's mode).
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIR_MODE = 0o700
 
 # What decides a grade besides the submission: engine modules, the sandbox, the graders, the
-# reference solution, and the assignment's catalog entry (its time limit).
+# reference solution, and the assignment's catalog entry (its time limit and budgets).
 ENGINE_FILES = (
-    "arguments.py", "checks.py", "course.py", "errors.py", "formatting.py", "plugin.py",
-    "results.py", "seeds.py", "wire.py", "sandbox/__init__.py", "sandbox/cells.py", "sandbox/process.py",
+    "arguments.py", "bounded.py", "checks.py", "course.py", "errors.py", "formatting.py", "plugin.py",
+    "results.py", "seeds.py", "wire.py", "sandbox/__init__.py", "sandbox/cells.py", "sandbox/cgroup.py", "sandbox/process.py",
     "sandbox/protocols.py",
     "sandbox/worker.py", "graders/pytest.ini",
 )  # fmt: skip
@@ -154,7 +160,9 @@ class Gradebook:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.path.parent)
+        if not self.path.exists():  # created 0600: SQLite gives its -wal and -shm files that mode
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
         self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
@@ -172,6 +180,8 @@ class Gradebook:
                 raise ValueError(
                     f"{self.path} has gradebook schema {row[0]}; this version reads {SCHEMA_VERSION}"
                 )
+        for suffix in ("", "-wal", "-shm"):  # a gradebook written by an older version: tighten
+            make_private_file(Path(f"{self.path}{suffix}"))
 
     def close(self) -> None:
         self.db.close()
@@ -333,6 +343,8 @@ def grader_version(
     assignment: str,
     *,
     timeout_s: float | None = None,
+    test_budget_s: float | None = None,
+    submission_budget_s: float | None = None,
     package_dir: Path = PACKAGE_DIR,
     solutions_dir: Path | None = None,
     hidden_dir: Path | None = None,
@@ -341,8 +353,9 @@ def grader_version(
     """sha256 over everything besides the submission that decides an assignment's grade.
 
     The engine (checks, plugin, wire format, sandbox...), the assignment's public and hidden
-    graders, its reference solution, its catalog entry, the per-call time limit in force and the
-    fingerprint of the instructor's secret (which seeds the hidden inputs; default: the secret in
+    graders, its reference solution, its catalog entry, the per-call time limit, per-test and
+    per-submission time budgets in force (None: the catalog's) and the fingerprint of the
+    instructor's secret (which seeds the hidden inputs; default: the secret in
     force, created if missing). A submission graded with an equal version and unchanged files need
     not be graded again.
 
@@ -369,6 +382,7 @@ def grader_version(
         digest.update(data)
     entry = ASSIGNMENTS.get(assignment)
     digest.update(f"catalog\0{entry!r}\0timeout\0{timeout_s!r}".encode())
+    digest.update(f"\0budgets\0{test_budget_s!r}\0{submission_budget_s!r}".encode())
     fingerprint = secret_fingerprint(secret if secret is not None else instructor_secret())
     digest.update(f"\0secret\0{fingerprint}".encode())
     return digest.hexdigest()
@@ -411,7 +425,50 @@ def _safe_cell(text: str) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write a file so that readers (and a killed run) see the old or the new text, never half."""
+    """Write a file so that readers (and a killed run) see the old or the new text, never half.
+
+    The file is private (mode 0600), whatever the umask and whatever the old file's mode was.
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()  # left by a killed run of a process with this pid
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    with open(fd, "w", encoding="utf-8") as f:
+        os.fchmod(f.fileno(), PRIVATE_FILE_MODE)
+        f.write(text)
     os.replace(tmp, path)
+
+
+def make_private_file(path: Path) -> None:
+    """Make an existing file readable and writable by its owner alone (mode 0600)."""
+    with contextlib.suppress(FileNotFoundError, PermissionError):  # not ours: its folder warns
+        if stat.S_IMODE(path.stat().st_mode) != PRIVATE_FILE_MODE:
+            path.chmod(PRIVATE_FILE_MODE)
+
+
+def make_private_dir(path: Path) -> str | None:
+    """Create ``path`` (and its parents) as a folder for its owner alone (mode 0700).
+
+    An existing folder that others could read or enter is tightened to 0700; the returned
+    warning says so (None: nothing to say). A folder that cannot be tightened (not ours) gives a
+    warning too.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+        path.chmod(PRIVATE_DIR_MODE)  # mkdir's mode is cut by the umask: make it exact
+        return None
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077 == 0:
+        return None
+    try:
+        path.chmod(PRIVATE_DIR_MODE)
+    except OSError as exc:
+        return (
+            f"{path} can be read by others (mode {mode:04o}) and could not be made private: "
+            f"{exc.strerror}"
+        )
+    return (
+        f"{path} could be read by others (mode {mode:04o}); it is now {PRIVATE_DIR_MODE:04o}: "
+        "grades and feedback are private"
+    )

@@ -27,7 +27,7 @@ PUBLIC_POINTS = {"lec01_vectors": 25, "lec02_matrices": 27, "lec03_gradient_desc
 def run(cmd: list[str], *, cwd: Path, env: dict | None = None, timeout: float = 600):
     proc = subprocess.run(
         [str(c) for c in cmd], cwd=cwd, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, **(env or {})},
+        env=os.environ.copy() if env is None else env,
     )  # fmt: skip
     return proc
 

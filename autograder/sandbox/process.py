@@ -37,13 +37,20 @@ from ..errors import (
     StudentRaised,
     UnsupportedReturn,
     WorkerCrashed,
+    WorkerKilled,
 )
+from .cgroup import WorkerCgroup
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 WIRE_MODULE = Path(wire.__file__)
 STDERR_TAIL_BYTES = 4096
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
 MAX_NOTES, MAX_NOTE_CHARS = 50, 400
+STOP_GRACE_S = 1.0  # how long the relay may take to kill what a submission left behind
+# Deaths that only someone outside the worker's pid namespace can cause (a crash, a resource
+# limit or the memory cgroup ends it otherwise).
+EXTERNAL_SIGNALS = frozenset({signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP,
+                              signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2})  # fmt: skip
 # Variables the worker keeps from the grader's environment; everything else is dropped.
 PASSED_ENV = ("PATH", "LANG", "LC_ALL", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
@@ -57,6 +64,9 @@ class Limits:
     file_mb: int = 64
     user: str | None = "nobody"  # who the worker becomes, where the grader runs as root
     network: bool = False
+    max_processes: int = 64  # the worker and all its children, where cgroups can be used
+    # False: no namespaces, cgroup or privilege drop even as root (what a non-root run gets)
+    namespaces: bool = True
 
 
 class FunctionRef:
@@ -83,6 +93,9 @@ def _encode_extension(value: Any) -> dict | None:
 class Sandbox:
     """A worker process holding one imported submission file."""
 
+    cgroup: WorkerCgroup | None = None
+    _drain: threading.Thread | None = None
+
     def __init__(
         self,
         path: Path,
@@ -105,6 +118,8 @@ class Sandbox:
         self.stderr_tail: deque[bytes] = deque()
         self.next_id = 0
         self.starts = 0
+        # When a time budget ends (time.monotonic()): no load or call may run past it.
+        self.deadline: float | None = None
 
     @property
     def filename(self) -> str:
@@ -134,9 +149,17 @@ class Sandbox:
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             cwd=self.tmpdir.name, env=env, start_new_session=True, close_fds=True,
         )  # fmt: skip
+        self.cgroup = None if not self.limits.namespaces else WorkerCgroup.create(
+            f"aimath-{os.getpid()}-{self.proc.pid}", memory_mb=self.limits.memory_mb,
+            max_processes=self.limits.max_processes,
+        )  # fmt: skip
+        if self.cgroup is not None and not self.cgroup.add(self.proc.pid):
+            self.cgroup.remove()
+            self.cgroup = None
         self.starts += 1
         self.stderr_tail = deque()
-        threading.Thread(target=self._drain_stderr, args=(self.proc,), daemon=True).start()
+        self._drain = threading.Thread(target=self._drain_stderr, args=(self.proc,), daemon=True)
+        self._drain.start()
         try:
             reply = self._request(
                 {
@@ -147,6 +170,7 @@ class Sandbox:
                     "hide": [str(p) for p in self.hide],
                     "user": self.limits.user,
                     "network": self.limits.network,
+                    "namespaces": self.limits.namespaces,
                 },  # fmt: skip
                 timeout_s=self.limits.load_timeout_s,
                 call=f"importing {self.filename}",
@@ -203,19 +227,43 @@ class Sandbox:
             raise self.load_error from None
 
     def stop(self) -> None:
-        """Kill the worker (and anything it started) and remove its scratch folder."""
+        """Kill the worker and everything it started, and remove its scratch folder.
+
+        The relay is asked first (SIGTERM): it kills the orphans it reaped; then the process
+        group is killed, then whatever is left in the worker's cgroup. Nothing the submission
+        holds open can block this: the stderr pipe is left to its reader thread, which ends
+        when the last process holding it is gone.
+        """
         proc, self.proc = self.proc, None
         if proc is not None:
+            if proc.poll() is None:
+                try:
+                    os.kill(proc.pid, signal.SIGTERM)
+                    proc.wait(timeout=STOP_GRACE_S)
+                except (ProcessLookupError, PermissionError, subprocess.TimeoutExpired):
+                    pass
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
             proc.wait()
-            for stream in (proc.stdin, proc.stdout, proc.stderr):
+            for stream in (proc.stdin, proc.stdout):
                 try:
                     stream.close()
                 except OSError:
                     pass
+        if self.cgroup is not None:
+            self.cgroup.remove()
+            self.cgroup = None
+        drain = self._drain
+        if drain is not None:
+            drain.join(timeout=0.2)  # closing a pipe another thread reads from would block
+            if not drain.is_alive() and proc is not None:
+                try:
+                    proc.stderr.close()
+                except OSError:
+                    pass
+            self._drain = None
         if self.tmpdir is not None:
             self.tmpdir.cleanup()
             self.tmpdir = None
@@ -243,13 +291,17 @@ class Sandbox:
                 )
             raise MissingFunction(message)
         message = {"op": "call", "fn": fn, "args": list(args), "kwargs": dict(kwargs)}
-        reply = self._request(message, timeout_s=timeout_s, call=call)
+        try:
+            reply = self._request(message, timeout_s=timeout_s, call=call)
+        except WorkerKilled:  # not the submission's doing: once more on a fresh worker
+            self.start()
+            reply = self._request(message, timeout_s=timeout_s, call=call)  # again: GraderFault
         output = _text(reply.get("output"))
         if reply.get("ok") is True:
             if "value" not in reply:
                 raise self._fail(ProtocolError(f"{call}: the worker sent a reply with no value"))
             return reply["value"], output
-        kind = reply.get("kind")
+        kind = _text(reply.get("kind"))  # untrusted: a forged reply may hold anything here
         if kind == "raised":
             error = _remote_exception(reply.get("error"), output)
             if error.type == "NotImplementedError":
@@ -273,6 +325,8 @@ class Sandbox:
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError):
             raise self._crashed(call) from None
+        if self.deadline is not None:  # the end of a time budget comes first
+            timeout_s = min(timeout_s, max(self.deadline - time.monotonic(), 0.0))
         deadline = time.monotonic() + timeout_s
         header = self._read(8, deadline, call, timeout_s)
         size = int.from_bytes(header, "little")
@@ -284,7 +338,8 @@ class Sandbox:
             raise self._fail(
                 ProtocolError(f"{call}: the worker sent an unreadable reply ({exc})")
             ) from None
-        if type(reply) is not dict or reply.get("id") != self.next_id:
+        rid = reply.get("id") if type(reply) is dict else None  # untrusted: may be an array
+        if type(rid) is not int or rid != self.next_id:
             raise self._fail(ProtocolError(f"{call}: the worker sent an unexpected reply"))
         return reply
 
@@ -316,11 +371,27 @@ class Sandbox:
             except subprocess.TimeoutExpired:  # alive, but it closed its end of the protocol
                 code = None
         tail = self._stderr_text()
-        if code is not None and code < 0:
-            try:
-                how = f"was killed by signal {signal.Signals(-code).name}"
-            except ValueError:
-                how = f"was killed by signal {-code}"
+        oom = self.cgroup is not None and self.cgroup.oom_kills() > 0
+        if (
+            code is not None
+            and code < 0
+            and not oom
+            and -code in EXTERNAL_SIGNALS
+            and ("pid-namespace" in self.isolation)
+        ):
+            # In its own pid namespace the submission cannot send this to its worker (the
+            # namespace's init ignores it, and the relay is out of its reach): someone else did.
+            raise self._fail(WorkerKilled(
+                f"the worker running {call} was killed from outside ({_signal_name(-code)}), "
+                "not by its own limits: this is not your code's fault"
+            ))  # fmt: skip
+        if oom:
+            how = (
+                f"ran out of memory: your code and the processes it started used more than the "
+                f"{self.limits.memory_mb} MiB limit"
+            )
+        elif code is not None and code < 0:
+            how = f"was killed by signal {_signal_name(-code)}"
         elif code is None:
             how = "stopped answering (it closed the grader's connection)"
         else:
@@ -347,6 +418,13 @@ class Sandbox:
         time.sleep(0.05)  # let the drain thread catch the last words of a dying worker
         text = b"".join(self.stderr_tail)[-STDERR_TAIL_BYTES:].decode("utf-8", "replace").strip()
         return "\n".join("    " + line for line in text.splitlines()[-20:])
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _give_to_worker_user(folder: str, user: str | None) -> None:

@@ -158,8 +158,11 @@ class Worker:
         and the next cells still run. Only a notebook that cannot be read at all fails the load.
         """
         path, name, text = request["path"], request["module"], request["source"]
-        isolation = isolate(request.get("hide", []), request.get("user"), request.get("network"))
-        _die_with_parent(self.parent_pid)  # after the privilege drop, which clears the setting
+        isolation = isolate(
+            request.get("hide", []), request.get("user"), request.get("network"),
+            request.get("namespaces") is not False, keep=(os.path.dirname(path),),
+        )  # fmt: skip
+        _die_with_parent()  # again: the privilege drop clears the setting
         self.filename = path
         sys.path.insert(0, os.path.dirname(path))  # the submission's own helper modules
         module = types.ModuleType(name)
@@ -312,36 +315,61 @@ def _materialize_function(wire: types.ModuleType, protocols: types.ModuleType, n
     return protocols.lecture_protocol(expr, symbols)
 
 
-CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
+CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWPID = 0x00020000, 0x40000000, 0x20000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 0x4000, 1 << 18
-MS_BIND, MS_MOVE = 4096, 8192
+MS_BIND, MS_MOVE, MS_REMOUNT = 4096, 8192, 32
 
 
-def isolate(hide: list[str], user: str | None, network: bool | None) -> list[str]:
-    """Hide paths, cut the network and drop root, as far as this process is allowed to.
+def isolate(
+    hide: list[str],
+    user: str | None,
+    network: bool | None,
+    namespaces: bool = True,
+    keep: tuple[str, ...] = (),
+) -> list[str]:
+    """Isolate the worker as far as this process is allowed to; return the protections applied.
 
-    Needs root (CAP_SYS_ADMIN): in a private mount namespace an empty read-only tmpfs is mounted
-    over each hidden path (the solutions, the graders); a fresh network namespace has no
-    interfaces up; then the process becomes ``user`` for good, so it can undo none of it, cannot
-    signal or inspect the grader, and can write only where that user may. Without root it returns
-    [] and the worker runs as the invoking user (a student's own self-check).
+    With root (CAP_SYS_ADMIN), in private namespaces: an empty read-only tmpfs over each hidden
+    path (the solutions, the graders, the instructor's configuration); private, size-limited
+    tmpfs on /tmp, /var/tmp and /dev/shm (the scratch folder is recreated inside), gone with the
+    worker; no network; a pid namespace of its own, with its own /proc, so it sees and can signal
+    only its own processes, and all of them die with it; then the process becomes ``user`` for
+    good. Always (root or not), the process forks: the parent stays behind as a relay that holds
+    no pipe of the grader, reaps and kills whatever the submission leaves behind (it is the
+    subreaper of the submission's orphans), and ends the way the worker ended. This function
+    returns in the child, which serves the grader.
     """
     applied: list[str] = []
-    if os.name != "posix" or os.geteuid() != 0:
+    root = os.name == "posix" and os.geteuid() == 0 and namespaces
+    libc = ctypes.CDLL(None, use_errno=True) if os.name == "posix" else None
+    private = in_namespace = False
+    if root:
+        private = libc.unshare(CLONE_NEWNS) == 0
+        private = private and libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) == 0
+        if private:
+            flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC
+            hidden = [p for p in hide if os.path.isdir(p)]
+            if all(
+                libc.mount(b"tmpfs", p.encode(), b"tmpfs", flags, b"size=4k") == 0 for p in hidden
+            ):
+                applied.append("hidden-paths")
+            if _private_tmp(libc, user, _python_dirs() + list(keep)):
+                applied.append("private-tmp")
+        if not network and libc.unshare(CLONE_NEWNET) == 0:
+            applied.append("no-network")
+        in_namespace = libc.unshare(CLONE_NEWPID) == 0
+    if libc is not None and hasattr(os, "fork"):
+        _fork_relay(libc, in_namespace)
+        applied.append("relay")
+    if in_namespace:
+        applied.append("pid-namespace")
+        proc_flags = MS_NOSUID | MS_NODEV | MS_NOEXEC
+        if private and libc.mount(b"proc", b"/proc", b"proc", proc_flags, None) == 0:
+            applied.append("own-proc")
+    if not root:
         return applied
-    libc = ctypes.CDLL(None, use_errno=True)
-    private = libc.unshare(CLONE_NEWNS) == 0
-    private = private and libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) == 0
-    if private:
-        flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC
-        hidden = [p for p in hide if os.path.isdir(p)]
-        if all(libc.mount(b"tmpfs", p.encode(), b"tmpfs", flags, b"size=4k") == 0 for p in hidden):
-            applied.append("hidden-paths")
-    if not network and libc.unshare(CLONE_NEWNET) == 0:
-        applied.append("no-network")
     # Python itself may live below a folder other users cannot enter (pyenv in /root): expose it.
-    python_dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, *filter(os.path.isdir, sys.path)}
-    if user and private and _expose(libc, sorted(python_dirs)):
+    if user and private and _expose(libc, _python_dirs()):
         applied.append("python-exposed")
     if user and (private or not _blocked_ancestor(sys.prefix)):
         import pwd
@@ -357,15 +385,176 @@ def isolate(hide: list[str], user: str | None, network: bool | None) -> list[str
     return applied
 
 
-def _die_with_parent(parent_pid: int) -> None:
-    """Be killed when the grader that started this worker dies (Linux), so no loop outlives it."""
+def _die_with_parent() -> None:
+    """Be killed when the relay (or, without one, the grader) dies (Linux)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
+        libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
     except (OSError, AttributeError):
         return
-    if os.getppid() != parent_pid:  # it died before the setting took effect
+
+
+def _python_dirs() -> list[str]:
+    """The folders Python needs: its prefixes and the import path."""
+    found = {sys.prefix, sys.base_prefix, sys.exec_prefix, *filter(os.path.isdir, sys.path)}
+    return sorted(found)
+
+
+PRIVATE_TMP = (("/tmp", "256m"), ("/var/tmp", "64m"), ("/dev/shm", "64m"))
+
+
+def _private_tmp(libc: ctypes.CDLL, user: str | None, keep: list[str]) -> bool:
+    """Fresh tmpfs on /tmp, /var/tmp and /dev/shm; the scratch folder (cwd) moves inside.
+
+    Folders in ``keep`` that lie below one of them (a venv's Python, the submission's own folder)
+    are bound back, read-only, at the same path, from a file descriptor opened beforehand.
+    """
+    scratch = os.getcwd()
+    tmp_roots = [p for p, _ in PRIVATE_TMP if os.path.isdir(p)]
+
+    def below(path: str) -> bool:
+        return any(path == p or path.startswith(p + os.sep) for p in tmp_roots)
+
+    held = []
+    for path in sorted({os.path.realpath(k) for k in keep if os.path.isdir(k)}):
+        if below(path) and not any(path.startswith(h + os.sep) for h, _ in held):
+            try:
+                held.append((path, os.open(path, os.O_PATH | os.O_DIRECTORY)))
+            except OSError:
+                pass
+    ok = True
+    for path, size in PRIVATE_TMP:
+        if path in tmp_roots:
+            data = f"size={size},mode=1777".encode()
+            mounted = libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, data)
+            ok = mounted == 0 and ok
+    for path, fd in held:
+        os.makedirs(path, mode=0o755, exist_ok=True)
+        source = f"/proc/self/fd/{fd}".encode()
+        if libc.mount(source, path.encode(), None, MS_BIND | MS_REC, None) == 0:
+            libc.mount(b"none", path.encode(), None, MS_BIND | MS_REMOUNT | MS_RDONLY, None)
+        else:
+            ok = False
+        os.close(fd)
+    if below(scratch):
+        os.makedirs(scratch, mode=0o700, exist_ok=True)
+        if user:
+            import pwd
+
+            try:
+                entry = pwd.getpwnam(user)
+                os.chown(scratch, entry.pw_uid, entry.pw_gid)
+            except (KeyError, OSError):
+                pass
+        os.chdir(scratch)
+    return ok
+
+
+PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
+
+
+def _fork_relay(libc: ctypes.CDLL, in_namespace: bool) -> None:
+    """Fork; return in the child (which serves). The parent becomes the relay and never returns.
+
+    The relay dies with the grader (PR_SET_PDEATHSIG) and the child with the relay, so nothing
+    outlives the grader. In a pid namespace the child is its init: when it ends, the kernel ends
+    every process of the namespace. Without one, the relay is the subreaper of the submission's
+    orphans (double-forked daemons included) and kills them when the child ends or when the
+    grader asks it to stop (SIGTERM).
+    """
+    grader = os.getppid()
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
+    if os.getppid() != grader:  # the grader died before the setting took effect
         os._exit(1)
+    pid = os.fork()
+    if pid == 0:
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
+        libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
+        if not in_namespace and os.getppid() == 1:  # the relay is already gone
+            os._exit(1)
+        return
+    _relay(pid)
+
+
+def _relay(child: int) -> None:
+    """Hold no pipe, wait for the child, kill what is left, then end as the child ended."""
+    import signal
+
+    os.closerange(0, 65536)  # the grader sees EOF when the child dies, not when the relay does
+    stopping = []
+
+    def stop(*_: object) -> None:
+        stopping.append(True)
+        try:  # first the child: in a pid namespace, its death ends every process there
+            os.kill(child, signal.SIGKILL)
+        except OSError:
+            pass
+        _kill_children(os.getpid())
+
+    signal.signal(signal.SIGTERM, stop)
+    status = None
+    while True:
+        try:
+            pid, wait_status = os.wait()
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
+        if pid == child:
+            status = wait_status
+            _kill_children(os.getpid())
+    if status is None or stopping:
+        os._exit(1)
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        try:
+            if sig not in (signal.SIGKILL, signal.SIGSTOP):
+                signal.signal(sig, signal.SIG_DFL)
+            os.kill(os.getpid(), sig)
+        except (OSError, ValueError):
+            pass
+        os._exit(128 + sig)
+    os._exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 1)
+
+
+def _kill_children(parent: int) -> None:
+    """SIGKILL every child of ``parent`` (orphans are reparented to the relay, its subreaper)."""
+    import signal
+
+    for _ in range(20):
+        children = _children(parent)
+        if not children:
+            return
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        for pid in children:
+            try:
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return found
+    for name in entries:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            found.append(int(name))
+    return found
 
 
 def _blocked_ancestor(path: str) -> str | None:
