@@ -34,7 +34,14 @@ from pathlib import Path
 from typing import Literal
 
 from .course import ASSIGNMENTS, SUBMISSION_SUFFIXES
-from .gradebook import Gradebook, SubmissionRecord, grader_version, write_grades_csv
+from .gradebook import (
+    PRIVATE_FILE_MODE,
+    Gradebook,
+    SubmissionRecord,
+    grader_version,
+    make_private_dir,
+    write_grades_csv,
+)
 from .intake import (  # noqa: F401 - re-exported: intake moved out of this module
     MAX_FILE_BYTES,
     MAX_ZIP_MEMBERS,
@@ -61,7 +68,12 @@ class UsageError(ValueError):
 
 # -- the task: one student, graded in a pool process or on a Dask worker ------------------------
 def make_payload(
-    student: str, files: dict[str, SubmittedFile], *, timeout_s: float | None = None
+    student: str,
+    files: dict[str, SubmittedFile],
+    *,
+    timeout_s: float | None = None,
+    test_budget_s: float | None = None,
+    submission_budget_s: float | None = None,
 ) -> str:
     """The JSON text sent to a grading process: the student's id and files, and the options."""
     return json.dumps(
@@ -72,6 +84,8 @@ def make_payload(
                 for a, f in files.items()
             },
             "timeout_s": timeout_s,
+            "test_budget_s": test_budget_s,
+            "submission_budget_s": submission_budget_s,
         }
     )
 
@@ -87,11 +101,16 @@ def grade_payload(payload: str) -> str:
     from .results import as_dict
 
     task = json.loads(payload)
-    student, timeout_s = task["student"], task.get("timeout_s")
+    student = task["student"]
+    limits = {
+        "timeout_s": task.get("timeout_s"),
+        "test_budget_s": task.get("test_budget_s"),
+        "submission_budget_s": task.get("submission_budget_s"),
+    }
     assignments = [a for a in ASSIGNMENTS if a in task["files"]]
     answer: dict = {
         "student": student,
-        "versions": {a: grader_version(a, timeout_s=timeout_s) for a in assignments},
+        "versions": {a: grader_version(a, **limits) for a in assignments},
     }
     start = time.monotonic()
     try:
@@ -106,9 +125,8 @@ def grade_payload(payload: str) -> str:
                 (folder / filename).write_bytes(base64.b64decode(entry["data"]))
             notes: dict[str, list[str]] = {}
             results = run_graders(
-                folder, assignments, hidden=True, student=student, timeout_s=timeout_s,
-                notes=notes,
-            )  # fmt: skip
+                folder, assignments, hidden=True, student=student, notes=notes, **limits
+            )
             answer["notes"] = notes
             # The scratch folder's name is random: keep it out of feedback (warnings name files).
             prefixes = {f"{folder}{os.sep}", f"{folder.resolve()}{os.sep}"}
@@ -352,14 +370,20 @@ def grade_class(
     scheduler: str | None = None,
     reveal_hidden: bool = False,
     timeout_s: float | None = None,
+    test_budget_s: float | None = None,
+    submission_budget_s: float | None = None,
     progress: Callable[[int], ProgressCallback] | None = None,
 ) -> ClassRun:
     """Grade every student in ``submissions_dir`` and write the gradebook, grades.csv and feedback.
 
+    ``timeout_s``, ``test_budget_s`` and ``submission_budget_s`` replace the catalog's time limit
+    per call and time budgets per test and per submission (seconds; None: the catalog's).
     ``progress(total)`` is called once with the number of students and returns a callable that is
     called as ``update(student, what, duration_s)`` after each student (graded, unchanged...).
+    The output folder and its files are private to their owner (0700 and 0600).
     """
     from .feedback import write_feedback
+    from .plugin import positive_seconds
 
     submissions_dir = Path(submissions_dir)
     out_dir = Path(out_dir)
@@ -376,6 +400,16 @@ def grade_class(
         raise UsageError("-j must be at least 1")
     if scheduler and executor != "dask":
         raise UsageError("--scheduler needs --executor dask")
+    try:
+        test_budget_s = positive_seconds(test_budget_s, "--test-budget")
+        submission_budget_s = positive_seconds(submission_budget_s, "--submission-budget")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    limits = {
+        "timeout_s": timeout_s,
+        "test_budget_s": test_budget_s,
+        "submission_budget_s": submission_budget_s,
+    }
     if executor == "dask":
         try:
             import distributed  # noqa: F401
@@ -389,7 +423,8 @@ def grade_class(
     entries, warnings = find_students(submissions_dir)
     run = ClassRun(source=submissions_dir, out_dir=out_dir, warnings=warnings)
     run.students = [e.student for e in entries]
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if (warning := make_private_dir(out_dir)) is not None:
+        run.warnings.append(warning)
     lock = _lock_output(out_dir)
     try:
         book = Gradebook(out_dir / "gradebook.sqlite")
@@ -399,7 +434,7 @@ def grade_class(
     try:
 
         def current_version(assignment: str) -> str:
-            return grader_version(assignment, timeout_s=timeout_s)
+            return grader_version(assignment, **limits)
 
         versions = {a: current_version(a) for a in names}
         stored = {(s.student, s.assignment): s for s in book.submissions()}
@@ -442,7 +477,7 @@ def grade_class(
                     run.skipped.append(student)
                     report(student, "unchanged")
                     continue
-                payload = make_payload(student, todo, timeout_s=timeout_s)
+                payload = make_payload(student, todo, **limits)
                 yield Task(student, source, todo, remove, payload)
 
         if executor == "dask":
@@ -473,6 +508,8 @@ def grade_class(
         known = set(book.students())  # all of them, unless the run was interrupted
         run.recorded = [s for s in run.students if s in known]
         write_grades_csv(book, out_dir / "grades.csv", run.recorded)
+        if (warning := make_private_dir(out_dir / "feedback")) is not None:
+            run.warnings.append(warning)
         write_feedback(book, out_dir / "feedback", run.recorded, reveal_hidden=reveal_hidden)
     finally:
         book.close()
@@ -571,7 +608,8 @@ class _Lock:
 
 def _lock_output(out_dir: Path) -> _Lock:
     """One ``aimath grade`` at a time per output folder (the lock dies with the process)."""
-    f = open(out_dir / ".lock", "a+")  # noqa: SIM115 - held for the whole run
+    fd = os.open(out_dir / ".lock", os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+    f = open(fd, "a+")  # noqa: SIM115 - held for the whole run
     try:
         import fcntl
 

@@ -3,8 +3,10 @@
 aimath build [--check]
 aimath release --out DIR [--force] | --scan PATH
 aimath check [ASSIGNMENT ...] [--submission PATH] [--hidden] [--json PATH]
+             [--test-budget S] [--submission-budget S]
 aimath grade SUBMISSIONS [--out DIR] [-j N] [--assignment A ...] [--force]
              [--executor local|dask] [--scheduler ADDRESS] [--reveal-hidden] [--call-timeout S]
+             [--test-budget S] [--submission-budget S]
 """
 
 from __future__ import annotations
@@ -94,6 +96,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     _use_course(args.course)
     submission = Path(args.submission)
     assignments = list(args.assignment)
+    if submission.is_symlink():  # it could point at any file this process may read
+        print(f"aimath check: {submission} is a symbolic link, which is never followed; give "
+              "the file or folder itself", file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
     if submission.is_file():  # a single file: grade it as its assignment
         assignments = assignments or [submission.stem]
         if submission.suffix not in (".py", ".ipynb") or submission.stem not in ASSIGNMENTS:
@@ -113,6 +119,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         results = run_graders(
             submission, assignments or None, hidden=args.hidden, student=args.student,
             solutions=args.solutions, json_path=args.json, notes=notes,
+            test_budget_s=args.test_budget, submission_budget_s=args.submission_budget,
         )  # fmt: skip
     except GraderError as exc:
         print(f"aimath check: {exc}", file=sys.stderr)
@@ -145,6 +152,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
                 args.submissions, out_dir=args.out, jobs=args.jobs, assignments=args.assignment,
                 force=args.force, executor=args.executor, scheduler=args.scheduler,
                 reveal_hidden=args.reveal_hidden, timeout_s=args.call_timeout,
+                test_budget_s=args.test_budget, submission_budget_s=args.submission_budget,
                 progress=progress.start,
             )  # fmt: skip
     except UsageError as exc:
@@ -175,6 +183,27 @@ def _version() -> str:
         except PackageNotFoundError:
             continue
     return "aimath (not installed)"
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: a positive, finite number of seconds."""
+    from .plugin import positive_seconds
+
+    try:
+        return positive_seconds(text, "it")
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a positive number of seconds, not {text!r}"
+        ) from None
+
+
+def _add_budgets(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--test-budget", type=_seconds, metavar="S",
+                        help="time budget in seconds of all the calls of one test "
+                             "(default: each assignment's; budget markers still win)")  # fmt: skip
+    parser.add_argument("--submission-budget", type=_seconds, metavar="S",
+                        help="time budget in seconds of all the tests of one assignment for one "
+                             "student (default: each assignment's)")  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -215,6 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--junit", type=Path, metavar="PATH", help="write JUnit XML to this path")
     check.add_argument("--attempted-only", action="store_true",
                        help="exit 0 when every started assignment passed (not started ones do not count)")  # fmt: skip
+    _add_budgets(check)
     check.set_defaults(run=cmd_check)
 
     grade = verbs.add_parser("grade", help="grade a whole class: gradebook, grades.csv, feedback")
@@ -236,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="show hidden tests' output in the feedback files")  # fmt: skip
     grade.add_argument("--call-timeout", type=float, metavar="S",
                        help="time limit per call in seconds (default: each assignment's)")  # fmt: skip
+    _add_budgets(grade)
     grade.add_argument("--course", type=Path, metavar="DIR",
                        help="the course repository with solutions/ and hidden/ "
                             "(default: $AIMATH_COURSE, this checkout, or the current folder)")  # fmt: skip

@@ -16,6 +16,17 @@ STUB_MANIFEST = GRADERS_DIR / "stubs.json"  # sha256 of each generated stub, by 
 REPO_DIR = PACKAGE_DIR.parent
 SUBMISSION_SUFFIXES = (".py", ".ipynb")  # in order of preference when both are present
 DEFAULT_TIMEOUT_S = 10.0
+"""Time limit of one call of a submission's function, in seconds."""
+DEFAULT_TEST_BUDGET_S = 10.0
+"""Wall-clock time all the calls of one test may take together, in seconds. The slowest honest
+test measured is lec03's test_gradient_descent_lecture_example under the reference: 0.61-0.65 s
+of calls (on 2 cores); 15 times that allows for slower honest code and a busy grading machine,
+rounded to the per-call limit so that a test's first call always has its whole limit."""
+DEFAULT_SUBMISSION_BUDGET_S = 60.0
+"""Wall-clock time all the calls and worker starts of one student's assignment may take, in
+seconds. The reference's whole lec03 (its 22 public and hidden tests) takes 2.2-2.4 s (2.0-2.15 s
+of calls, 0.2 s of import); 25 times that, rounded, is 60 s: six tests may use up their whole
+budget and the others still run, and a submission slow everywhere costs at most a minute."""
 
 
 @dataclass(frozen=True)
@@ -26,7 +37,9 @@ class Assignment:
     number: int
     title: str
     functions: tuple[str, ...]
-    timeout_s: float = DEFAULT_TIMEOUT_S
+    timeout_s: float = DEFAULT_TIMEOUT_S  # per call
+    test_budget_s: float = DEFAULT_TEST_BUDGET_S  # all the calls of one test
+    submission_budget_s: float = DEFAULT_SUBMISSION_BUDGET_S  # all the tests of one student
 
     @property
     def graders_dir(self) -> Path:

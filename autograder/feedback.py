@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .course import ASSIGNMENTS
-from .gradebook import Gradebook, StoredSubmission, write_atomic
+from .gradebook import Gradebook, StoredSubmission, make_private_dir, write_atomic
 from .results import TestResult, to_gradescope
 
 if TYPE_CHECKING:
@@ -50,8 +50,9 @@ FAILURE_KINDS = (
     # (kind, fragments of the engine's messages that mark it), checked in this order
     ("file could not be loaded", ("could not be loaded", "could not be read", "is too large",
                                   "is not UTF-8 text")),
+    ("time budget", (" s in all, over ",)),
     ("time limit", ("did not finish within its time limit",)),
-    ("crashed or exited", ("the process running",)),
+    ("crashed or exited", ("the process running", "times; the remaining tests were not run")),
     ("unsupported return value", ("cannot be graded",)),
     ("missing function", ("has no function",)),
     ("raised an exception", (" raised ",)),
@@ -62,6 +63,8 @@ FAILURE_KINDS = (
 KINDS_BY_EXCEPTION = {
     "LoadFailed": "file could not be loaded",
     "CallTimeout": "time limit",
+    "BudgetExceeded": "time budget",
+    "TooManyCrashes": "crashed or exited",
     "WorkerCrashed": "crashed or exited",
     "ProtocolError": "crashed or exited",
     "UnsupportedReturn": "unsupported return value",
@@ -234,7 +237,7 @@ def write_feedback(
 ) -> None:
     """feedback/<student>.json and feedback/<student>.html for every student."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    make_private_dir(folder)  # 0700; files are written 0600
     for student in students:
         fb = StudentFeedback.load(book, student)
         data = feedback_json(fb, reveal_hidden=reveal_hidden)

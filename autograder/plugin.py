@@ -7,8 +7,17 @@
 Graders are ordinary pytest modules in ``autograder/graders/<assignment>/``. The ``sub`` fixture is a
 proxy: ``sub.l2_norm(x)`` runs in the submission's sandboxed worker and returns decoded plain data;
 the scoring process never imports the submission. Markers: ``points(n)``, ``hidden``,
-``timeout(s)`` (per call, in seconds). A reporter object registered in ``pytest_configure`` turns
-every test into a :class:`~autograder.results.TestResult`.
+``timeout(s)`` (per call, in seconds) and ``budget(s)`` (all the calls of the test together). A
+reporter object registered in ``pytest_configure`` turns every test into a
+:class:`~autograder.results.TestResult`.
+
+Time is bounded three ways, each in wall-clock seconds: a call by its time limit (``timeout``
+marker, else ``--call-timeout``, else the catalog's ``timeout_s``), a test by its budget (``budget``
+marker, else ``--test-budget``, else ``test_budget_s``) and one student's assignment by the
+submission's budget (``--submission-budget``, else ``submission_budget_s``), which worker starts
+(imports) count against too. A call may run until the earliest of the three ends. Once the
+submission's budget is spent, or its worker has crashed ``MAX_WORKER_CRASHES`` times, the
+remaining tests of that assignment fail at once, without starting a worker.
 """
 
 from __future__ import annotations
@@ -17,9 +26,11 @@ import contextlib
 import importlib.util
 import io
 import json
+import math
 import os
 import time
 import types
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +39,14 @@ import pytest
 
 from .checks import CheckError
 from .course import ASSIGNMENTS, GRADERS_DIR, default_hidden_dir, default_solutions_dir
-from .errors import NotAttempted, StudentError
+from .errors import (
+    CallTimeout,
+    LoadFailed,
+    NotAttempted,
+    ProtocolError,
+    StudentError,
+    WorkerCrashed,
+)
 from .formatting import format_call
 from .intake import find_assignment_file
 from .results import Status, TestResult, to_gradescope
@@ -36,6 +54,9 @@ from .sandbox.process import FunctionRef, Sandbox
 from .seeds import config_dir, hidden_seed, instructor_secret, public_seed
 
 MAX_PRINTED_CHARS = 2000
+MAX_WORKER_CRASHES = 5
+"""How many times one student's worker for an assignment may crash (os._exit, a segfault, an
+unreadable reply) and be started again; after that the remaining tests fail without running."""
 
 _SESSION = pytest.StashKey["GradingSession"]()
 _STATE = pytest.StashKey[dict]()
@@ -52,12 +73,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--aimath-json", default=None, help="write Gradescope results.json here")
     group.addoption("--call-timeout", type=float, default=None,
                     help="default time limit per call in seconds (timeout markers still win)")  # fmt: skip
+    group.addoption("--test-budget", type=float, default=None,
+                    help="default time budget of all the calls of one test, in seconds "
+                         "(budget markers still win)")  # fmt: skip
+    group.addoption("--submission-budget", type=float, default=None,
+                    help="time budget of all the calls of one assignment, in seconds")  # fmt: skip
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "points(n): points the test is worth")
     config.addinivalue_line("markers", "hidden: a hidden test (needs --hidden, may use ref)")
     config.addinivalue_line("markers", "timeout(s): time limit in seconds for each call")
+    config.addinivalue_line("markers", "budget(s): time budget in seconds of all the test's calls")
     session = GradingSession(config)
     config.stash[_SESSION] = session
     config.pluginmanager.register(session, "aimath-grading-session")
@@ -78,7 +105,15 @@ class GradingSession:
         self._secret: bytes | None = None
         self.json_path = config.getoption("aimath_json")
         self.call_timeout_s = config.getoption("call_timeout")
+        try:
+            self.test_budget_s = positive_seconds(config.getoption("test_budget"), "--test-budget")
+            self.submission_budget_s = positive_seconds(
+                config.getoption("submission_budget"), "--submission-budget"
+            )
+        except ValueError as exc:
+            raise pytest.UsageError(str(exc)) from None
         self.sandboxes: dict[str, Sandbox | None] = {}
+        self.accounts: dict[str, SubmissionAccount] = {}
         self.file_notes: dict[str, list[str]] = {}
         self.references: dict[str, types.ModuleType] = {}
         self.results: list[TestResult] = []
@@ -122,6 +157,11 @@ class GradingSession:
             hide = (self.solutions, GRADERS_DIR, self.hidden_root, config_dir())
             self.sandboxes[assignment] = (
                 None if path is None else Sandbox(path, assignment, hide=hide)
+            )
+            self.accounts[assignment] = SubmissionAccount(
+                assignment=assignment,
+                filename=path.name if path is not None else f"{assignment}.py",
+                budget_s=self.submission_budget_s or ASSIGNMENTS[assignment].submission_budget_s,
             )
         return self.sandboxes[assignment]
 
@@ -183,7 +223,8 @@ class GradingSession:
         if status == "failed" and proxy is not None and proxy.printed.strip():
             printed = proxy.printed.strip()
             if len(printed) > MAX_PRINTED_CHARS:
-                printed = printed[:MAX_PRINTED_CHARS] + "\n..."
+                cut = len(printed) - MAX_PRINTED_CHARS
+                printed = printed[:MAX_PRINTED_CHARS] + f"\n... ({cut} more characters not shown)"
             output += "\n\nYour code printed:\n" + printed
         hidden = item.get_closest_marker("hidden") is not None
         doc = (getattr(item, "function", None) and item.function.__doc__) or ""
@@ -247,6 +288,63 @@ def classify(exc: BaseException, report: pytest.TestReport) -> tuple[Status, str
     )
 
 
+# -- time budgets and crashes --------------------------------------------------------------
+class BudgetExceeded(CallTimeout):
+    """The calls of one test, or of one student's assignment, took longer than their time budget."""
+
+
+class TooManyCrashes(WorkerCrashed):
+    """The worker crashed MAX_WORKER_CRASHES times: the remaining tests were not run."""
+
+
+def positive_seconds(value: float | str | None, what: str) -> float | None:
+    """``value`` as a number of seconds (None stays None); ValueError unless finite and > 0."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ValueError(f"{what} must be a positive number of seconds, not {value!r}")
+    return seconds
+
+
+@dataclass
+class SubmissionAccount:
+    """What one student's assignment has used so far: wall-clock time (calls and worker starts)
+    against the submission's budget, and how many times its worker crashed."""
+
+    assignment: str
+    filename: str
+    budget_s: float
+    spent_s: float = 0.0
+    crashes: int = 0
+    last_crash: str = ""
+
+    @property
+    def remaining_s(self) -> float:
+        return self.budget_s - self.spent_s
+
+    def over_budget(self) -> str:
+        return (
+            f"the calls of {self.filename} (and its imports) took {self.spent_s:.1f} s in all, "
+            f"over the submission's budget of {self.budget_s:g} s, so the remaining tests of "
+            f"{self.assignment} were not run"
+        )
+
+    def stopped(self) -> StudentError | None:
+        """Why no more of this submission may run (None: it may run)."""
+        if self.crashes >= MAX_WORKER_CRASHES:
+            return TooManyCrashes(
+                f"The worker running {self.filename} crashed {self.crashes} times; the remaining "
+                f"tests were not run. The last time, {self.last_crash}"
+            )
+        if self.remaining_s <= 0:
+            return BudgetExceeded(f"Not run: {self.over_budget()}.")
+        return None
+
+
 class RemoteFunction:
     """One of the submission's functions, as seen by a grader: calling it runs it in the worker."""
 
@@ -262,12 +360,28 @@ class RemoteFunction:
 
 
 class SubmissionProxy:
-    """The ``sub`` fixture: attribute access gives the submission's functions, run sandboxed."""
+    """The ``sub`` fixture: attribute access gives the submission's functions, run sandboxed.
 
-    def __init__(self, sandbox: Sandbox | None, filename: str, timeout_s: float) -> None:
+    Each call may run until the earliest of its time limit (``timeout_s``), the end of the test's
+    budget (``budget_s``, all the calls of this test together) and the end of the submission's
+    (``account``). ``spent_s`` is the wall-clock time this test's calls took so far.
+    """
+
+    def __init__(
+        self,
+        sandbox: Sandbox | None,
+        filename: str,
+        timeout_s: float,
+        *,
+        budget_s: float = math.inf,
+        account: SubmissionAccount | None = None,
+    ) -> None:
         self._sandbox = sandbox
         self._filename = filename
         self._timeout_s = timeout_s
+        self._budget_s = budget_s
+        self._account = account or SubmissionAccount("", filename, budget_s=math.inf)
+        self.spent_s = 0.0
         self.last_call = ""
         self.printed = ""
 
@@ -282,11 +396,62 @@ class SubmissionProxy:
             raise NotAttempted(f"{self._filename} was not submitted, so {name} was not graded")
         args = tuple(_to_wire(a) for a in args)
         kwargs = {k: _to_wire(v) for k, v in kwargs.items()}
-        value, printed = self._sandbox.call(
-            name, args, kwargs, timeout_s=self._timeout_s, call=self.last_call
-        )
+        box, account = self._sandbox, self._account
+        stopped = account.stopped()
+        if stopped is not None:
+            box.stop()
+            raise stopped
+        if self.spent_s >= self._budget_s:
+            raise BudgetExceeded(f"{self.last_call} was not run: {self._over_budget()}")
+        # Starting the worker (importing the file) counts against the submission's budget only:
+        # the first test to call a function should not pay for the whole file's imports.
+        box.deadline = time.monotonic() + account.remaining_s
+        started = time.monotonic()
+        try:
+            box.start()
+        except LoadFailed:
+            account.spent_s += time.monotonic() - started
+            if account.remaining_s <= 0:
+                raise BudgetExceeded(
+                    f"{box.filename} could not be loaded in the time left: {account.over_budget()}"
+                ) from None
+            raise
+        account.spent_s += time.monotonic() - started
+        test_left, submission_left = self._budget_s - self.spent_s, account.remaining_s
+        timeout_s = min(self._timeout_s, test_left, submission_left)
+        box.deadline = time.monotonic() + submission_left
+        timed_out: CallTimeout | None = None
+        started = time.monotonic()
+        try:
+            value, printed = box.call(name, args, kwargs, timeout_s=timeout_s, call=self.last_call)
+        except (WorkerCrashed, ProtocolError) as exc:
+            account.crashes += 1
+            account.last_crash = str(exc)
+            raise
+        except CallTimeout as exc:
+            timed_out = exc
+        finally:
+            elapsed = time.monotonic() - started
+            self.spent_s += elapsed
+            account.spent_s += elapsed
+        if timed_out is not None:
+            if timeout_s >= self._timeout_s:  # its own time limit stopped it
+                raise timed_out
+            if submission_left <= test_left:  # the submission's budget ran out
+                account.spent_s = max(account.spent_s, account.budget_s)
+                raise BudgetExceeded(f"{self.last_call} was stopped: {account.over_budget()}")
+            raise BudgetExceeded(
+                f"{self.last_call} was stopped: {self._over_budget()} (an endless loop, or far "
+                "too slow?)"
+            )
         self.printed += printed
         return value
+
+    def _over_budget(self) -> str:
+        return (
+            f"this test's calls took {self.spent_s:.1f} s in all, over its budget of "
+            f"{self._budget_s:g} s"
+        )
 
 
 def _to_wire(value: Any) -> Any:
@@ -301,12 +466,20 @@ def sub(request: pytest.FixtureRequest) -> SubmissionProxy:
     assignment = assignment_of(request.node)
     if assignment not in ASSIGNMENTS:
         raise LookupError(f"grader folder {assignment!r} is not an assignment in the catalog")
+    entry = ASSIGNMENTS[assignment]
     marker = request.node.get_closest_marker("timeout")
-    default_s = session.call_timeout_s or ASSIGNMENTS[assignment].timeout_s
+    default_s = session.call_timeout_s or entry.timeout_s
     timeout_s = float(marker.args[0]) if marker else default_s
+    marker = request.node.get_closest_marker("budget")
+    default_s = session.test_budget_s or entry.test_budget_s
+    budget_s = positive_seconds(marker.args[0], "budget(s)") if marker else default_s
     sandbox = session.sandbox_for(assignment)
+    account = session.accounts[assignment]
+    if sandbox is not None and (stopped := account.stopped()) is not None:
+        sandbox.stop()  # the remaining tests fail at once, and no worker is started again
+        raise stopped
     filename = sandbox.filename if sandbox else f"{assignment}.py"
-    proxy = SubmissionProxy(sandbox, filename, timeout_s)
+    proxy = SubmissionProxy(sandbox, filename, timeout_s, budget_s=budget_s, account=account)
     state = request.node.stash.get(_STATE, None)
     if state is not None:
         state["proxy"] = proxy
@@ -361,14 +534,20 @@ def run_graders(
     hidden_tests: Path | None = None,
     json_path: Path | None = None,
     timeout_s: float | None = None,
+    test_budget_s: float | None = None,
+    submission_budget_s: float | None = None,
     extra_args: tuple[str, ...] = (),
     notes: dict[str, list[str]] | None = None,
 ) -> list[TestResult]:
     """Run the graders of ``assignments`` (default: all) on a submission folder, in this process.
 
-    The submission itself only ever runs in sandboxed workers. Returns one record per test; when
+    The submission itself only ever runs in sandboxed workers. ``timeout_s``, ``test_budget_s``
+    and ``submission_budget_s`` replace the catalog's time limit per call, budget per test and
+    budget per submission (ValueError unless positive). Returns one record per test; when
     ``notes`` is a dict, it receives the notes on each assignment's file (see GradingSession.notes).
     """
+    test_budget_s = positive_seconds(test_budget_s, "the test budget")
+    submission_budget_s = positive_seconds(submission_budget_s, "the submission budget")
     names = list(assignments or ASSIGNMENTS)
     for name in names:
         if name not in ASSIGNMENTS:
@@ -392,6 +571,10 @@ def run_graders(
         args += ["--aimath-json", str(json_path)]
     if timeout_s:
         args += ["--call-timeout", str(timeout_s)]
+    if test_budget_s is not None:
+        args += ["--test-budget", repr(test_budget_s)]
+    if submission_budget_s is not None:
+        args += ["--submission-budget", repr(submission_budget_s)]
     args += list(extra_args)
     capture = _SessionCapture()
     autoload = os.environ.get(AUTOLOAD_VARIABLE)

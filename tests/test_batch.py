@@ -547,3 +547,30 @@ def test_payload_carries_bytes_unchanged(tmp_path):
     payload = json.loads(make_payload("s", files, timeout_s=1.5))
     assert base64.b64decode(payload["files"][L1]["data"]) == data
     assert payload["timeout_s"] == 1.5
+
+
+def test_the_output_folder_is_private_and_a_shared_one_is_tightened_with_a_warning(tmp_path):
+    folder = make_class(tmp_path / "class", {"ada": {L1: reference(L1)}})
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "feedback").mkdir()
+    old = os.umask(0o022)
+    try:
+        out.chmod(0o755)
+        (out / "feedback").chmod(0o775)
+        run = grade(folder, out, assignments=[L1], jobs=1)
+    finally:
+        os.umask(old)
+    assert run.exit_status == 0 and run.graded == ["ada"]
+    assert any(f"{out} could be read by others (mode 0755)" in w for w in run.warnings)
+    assert any("feedback could be read by others (mode 0775)" in w for w in run.warnings)
+    assert {(p.name, oct(p.stat().st_mode & 0o777)) for p in out.rglob("*") if p.is_dir()} == {
+        ("feedback", "0o700")
+    }
+    files = [p for p in out.rglob("*") if p.is_file()]
+    names = {p.name for p in files}
+    assert {"gradebook.sqlite", "grades.csv", "ada.json", "ada.html"} <= names
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in files} == dict.fromkeys(names, "0o600")
+    assert out.stat().st_mode & 0o777 == 0o700
+    again = grade(folder, out, assignments=[L1], jobs=1)
+    assert not any("read by others" in w for w in again.warnings)  # private now: no warning

@@ -141,3 +141,52 @@ def test_every_catalog_assignment_has_solution_stub_and_graders():
         assert (assignment.graders_dir / "test_public.py").is_file()
         assert (assignment.hidden_dir() / "test_hidden.py").is_file()
         assert not list(assignment.graders_dir.glob("*hidden*"))  # the package ships none
+
+
+# -- symbolic links are never followed ------------------------------------------------------------
+def solution_lines(assignment: str) -> list[str]:
+    """The reference's lines inside solution blocks that are long enough to be telling."""
+    lines, inside = [], False
+    for line in (REPO / "solutions" / f"{assignment}.py").read_text().splitlines():
+        if "### BEGIN SOLUTION" in line or "### END SOLUTION" in line:
+            inside = "BEGIN" in line
+        elif inside and len(line.strip()) >= 20:
+            lines.append(line.strip())
+    assert lines
+    return lines
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_a_submission_that_is_a_symbolic_link_is_refused(what, tmp_path, capsys):
+    target = REPO / "solutions" / ("lec01_vectors.py" if what == "file" else "")
+    link = tmp_path / ("lec01_vectors.py" if what == "file" else "submission")
+    link.symlink_to(target)
+    out = tmp_path / "r.json"
+    assert main(["check", "lec01_vectors", "--submission", str(link), "--json", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{link} is a symbolic link, which is never followed" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("target", ["solution", "/etc/shadow"])
+def test_a_symbolic_link_in_a_submission_scores_nothing_and_shows_nothing_of_its_target(
+    target, tmp_path, capsys
+):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    solution = REPO / "solutions" / "lec01_vectors.py"
+    (folder / "lec01_vectors.py").symlink_to(solution if target == "solution" else target)
+    out = tmp_path / "r.json"
+    code = main(["check", "lec01_vectors", "--submission", str(folder), "--json", str(out)])
+    shown = capsys.readouterr().out + out.read_text()
+    assert code == 1
+    tests = json.loads(out.read_text())["tests"]
+    assert tests and all(t["score"] == 0 for t in tests)
+    assert {t["extra_data"]["status"] for t in tests} == {"not_attempted"}
+    secret = solution_lines("lec01_vectors")
+    try:
+        secret += [line for line in Path(target).read_text().splitlines() if len(line) > 8]
+    except OSError:  # not readable here: then it cannot have been shown either
+        pass
+    leaked = [line for line in secret if line in shown]
+    assert not leaked

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,8 @@ from autograder.gradebook import (
     SubmissionRecord,
     grader_version,
     grades_table,
+    make_private_dir,
+    write_atomic,
     write_grades_csv,
 )
 from autograder.results import TestResult
@@ -181,3 +185,57 @@ def test_every_module_is_either_in_the_grader_version_or_declared_not_grading():
         if "graders" not in p.relative_to(PACKAGE_DIR).parts
     }
     assert modules == (set(ENGINE_FILES) - {"graders/pytest.ini"}) | set(NON_GRADING_FILES)
+
+
+# -- private files --------------------------------------------------------------------------------
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def open_umask():
+    """A umask that lets everyone read new files, as on many machines: privacy must not rely on it."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def test_the_gradebook_and_grades_csv_are_private_in_a_private_folder(tmp_path, open_umask):
+    folder = tmp_path / "new" / "results"
+    with Gradebook(folder / "gradebook.sqlite") as b:
+        b.record_student("alice", source="class/alice", run_id=b.start_run(
+            source="class", executor="local", jobs=1), submissions=[record()])  # fmt: skip
+        wal, shm = Path(f"{b.path}-wal"), Path(f"{b.path}-shm")
+        assert wal.exists() and shm.exists()
+        assert mode(b.path) == mode(wal) == mode(shm) == 0o600
+        write_grades_csv(b, folder / "grades.csv", ["alice"])
+    assert mode(folder) == 0o700
+    assert mode(folder / "grades.csv") == 0o600
+
+
+def test_files_written_before_are_made_private(tmp_path, open_umask):
+    with Gradebook(tmp_path / "gradebook.sqlite") as b:
+        b.start_run(source="class", executor="local", jobs=1)
+    for name in ("gradebook.sqlite", "gradebook.sqlite-wal", "gradebook.sqlite-shm"):
+        if (tmp_path / name).exists():
+            (tmp_path / name).chmod(0o644)
+    (tmp_path / "grades.csv").write_text("old\n")
+    (tmp_path / "grades.csv").chmod(0o666)
+    with Gradebook(tmp_path / "gradebook.sqlite") as b:
+        assert mode(b.path) == 0o600
+        write_atomic(tmp_path / "grades.csv", "new\n")
+    assert mode(tmp_path / "grades.csv") == 0o600
+    assert (tmp_path / "grades.csv").read_text() == "new\n"
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_make_private_dir_tightens_a_shared_folder_and_says_so(tmp_path, open_umask):
+    assert make_private_dir(tmp_path / "a" / "b") is None
+    assert mode(tmp_path / "a" / "b") == 0o700
+    assert make_private_dir(tmp_path / "a" / "b") is None  # already private: nothing to say
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    warning = make_private_dir(shared)
+    assert warning and "mode 0755" in warning and "now 0700" in warning
+    assert mode(shared) == 0o700
