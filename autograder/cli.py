@@ -49,6 +49,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _say_protections_off(console: Console) -> None:
+    """The top of a grading run says which sandbox protections are off here, if any."""
+    from .sandbox.process import protections_off
+
+    off = protections_off()
+    if off:
+        console.print(
+            f"Sandbox: without root, these protections are off: {', '.join(off)} "
+            "(see the README's threat model; grade a class as root)",
+            style="yellow", soft_wrap=True, highlight=False,
+        )  # fmt: skip
+
+
 def cmd_release(args: argparse.Namespace) -> int:
     from .bundle import release_course, scan_release
     from .release import ReleaseError
@@ -114,6 +127,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"aimath check: unknown assignment {', '.join(unknown)} "
               f"(known: {', '.join(ASSIGNMENTS)})", file=sys.stderr)  # fmt: skip
         return EXIT_USAGE
+    if args.hidden:  # an instructor's check; a student's own self-check needs no warning
+        _say_protections_off(Console(highlight=False))
     notes: dict[str, list[str]] = {}
     try:
         results = run_graders(
@@ -146,6 +161,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     console = Console(highlight=False)
     _use_course(args.course)
+    _say_protections_off(console)
     try:
         with ClassProgress(console) as progress:
             run = grade_class(

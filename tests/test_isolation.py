@@ -231,3 +231,13 @@ def test_without_namespaces_the_relay_still_kills_what_a_submission_leaves_behin
     assert time.monotonic() - start < 3
     time.sleep(0.2)
     assert marked(marker) == []
+
+
+def test_the_protections_that_are_off_are_named(monkeypatch):
+    from autograder.sandbox import process
+
+    if ROOT:
+        assert process.protections_off() == []  # root with cgroups: nothing is off
+    monkeypatch.setattr(process.os, "geteuid", lambda: 1000)
+    off = process.protections_off()
+    assert "the cgroup" in off and "namespaces (pid, mount, network)" in off
