@@ -241,3 +241,29 @@ def test_the_protections_that_are_off_are_named(monkeypatch):
     monkeypatch.setattr(process.os, "geteuid", lambda: 1000)
     off = process.protections_off()
     assert "the cgroup" in off and "namespaces (pid, mount, network)" in off
+
+
+@needs_root
+def test_a_hostile_class_leaves_honest_students_scores_unchanged(tmp_path):
+    from autograder.batch import grade_class
+    from autograder.gradebook import Gradebook
+
+    repo = Path(__file__).resolve().parents[1]
+    reference = (repo / "solutions" / "lec01_vectors.py").read_text()
+    marker = f"aimath-class-killer-{time.time_ns()}"
+    killer = "import os, signal, time\nend = time.time() + 20\nwhile time.time() < end:\n"
+    killer += "    try:\n        os.kill(-1, signal.SIGKILL)\n    except OSError:\n        pass\n"
+    hostile = reference + (
+        "\nimport subprocess, sys\n"
+        f"subprocess.Popen([sys.executable, '-c', {killer!r}, {marker!r}], start_new_session=True)\n"
+    )
+    klass = tmp_path / "class"
+    for student, source in (("honest1", reference), ("killer", hostile), ("honest2", reference)):
+        (klass / student).mkdir(parents=True)
+        (klass / student / "lec01_vectors.py").write_text(source)
+    run = grade_class(klass, out_dir=tmp_path / "out", jobs=2, assignments=["lec01_vectors"])
+    assert run.exit_status == 0 and not run.grader_errors
+    with Gradebook(tmp_path / "out" / "gradebook.sqlite") as book:
+        scores = {s.student: s.score for s in book.submissions()}
+    assert scores == {"honest1": 38, "killer": 38, "honest2": 38}  # its daemon hurt no one
+    assert marked(marker) == []  # and did not outlive grading
