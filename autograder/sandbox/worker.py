@@ -15,6 +15,7 @@ import importlib.util
 import io
 import linecache
 import os
+import signal  # here, not in the relay: after the fork, the mounts change under it
 import stat
 import sys
 import tempfile
@@ -478,9 +479,10 @@ def _fork_relay(libc: ctypes.CDLL, in_namespace: bool) -> None:
 
 
 def _relay(child: int) -> None:
-    """Hold no pipe, wait for the child, kill what is left, then end as the child ended."""
-    import signal
+    """Hold no pipe, wait for the child, kill what is left, then end as the child ended.
 
+    It imports nothing: the child is changing the mounts they share (exposing Python's prefix).
+    """
     os.closerange(0, 65536)  # the grader sees EOF when the child dies, not when the relay does
     stopping = []
 
@@ -520,8 +522,6 @@ def _relay(child: int) -> None:
 
 def _kill_children(parent: int) -> None:
     """SIGKILL every child of ``parent`` (orphans are reparented to the relay, its subreaper)."""
-    import signal
-
     for _ in range(20):
         children = _children(parent)
         if not children:
