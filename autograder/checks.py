@@ -10,15 +10,22 @@
 Every message says what was called (``name``), what came back and what was expected. Arrays are
 compared shape first, then dtype kind, then values; the worst element is named with its index,
 its absolute and relative error and the tolerance used. Argument order is always actual, expected.
+
+``actual`` is whatever a submission returned (anything ``wire.decode`` produces: huge ints, nan,
+complex, bools, 0-d and empty arrays, nested lists, dicts, unevaluated sympy trees...): every check
+turns every such value into a CheckError naming what came back, never into another exception.
+Algebra and printing of a student's sympy value run in the bounded helper (``autograder.bounded``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from . import bounded, wire
 from .errors import StudentRaised
 from .formatting import format_call, format_value
 
@@ -36,18 +43,23 @@ __all__ = [
     "check_decreasing",
     "CONVERGENCE_ATOL",
     "DEFAULT_N_ITER_TOL",
+    "SYMPY_TIMEOUT_S",
 ]
 
 DEFAULT_RTOL = 1e-6
 """Relative tolerance: right answers computed another way agree far better than this."""
 DEFAULT_ATOL = 1e-9
 """Absolute tolerance, for expected values at or near zero."""
+SYMPY_TIMEOUT_S = bounded.SYMPY_TIMEOUT_S
+"""How long comparing a student's expression with the expected one may take (check_symbolic)."""
 
 _KIND_NAMES = {
     "b": "boolean", "i": "integer", "u": "unsigned integer", "f": "floating-point", "c": "complex",
 }  # fmt: skip
 # Which dtype kinds may stand for which expected kind (ints for floats and back are fine).
 _COMPATIBLE_KINDS = {"b": "b", "i": "iuf", "u": "iuf", "f": "iuf", "c": "iufc"}
+# Python ints compare as numpy int64 or uint64; outside this range numpy would hold them as objects.
+_INT_RANGE = (-(2**63), 2**64)
 
 
 class CheckError(AssertionError):
@@ -63,38 +75,101 @@ def _is_sympy(v: Any) -> bool:
     return str(getattr(type(v), "__module__", None) or "").startswith("sympy.")
 
 
-def _plain_number(v: Any) -> Any:
-    """A sympy number as a Python float (or complex); anything else unchanged."""
-    if _is_sympy(v) and getattr(v, "is_Number", False):
-        return float(v) if v.is_real else complex(v)
-    return v
-
-
 def _is_number(v: Any) -> bool:
     return (type(v) in (int, float, complex) or isinstance(v, np.number)) and type(v) is not bool
 
 
+def _huge_int(v: Any) -> bool:
+    return type(v) is int and not _INT_RANGE[0] <= v < _INT_RANGE[1]
+
+
+def _a(value: Any) -> str:
+    """What kind of thing a value is, for "returned a dict; expected ..." (no value's methods run)."""
+    if value is None:
+        return "None"
+    if _is_sympy(value):
+        return "a sympy number" if getattr(value, "is_Number", False) else "a sympy expression"
+    if type(value) is np.ndarray:
+        return f"an array of shape {value.shape}"
+    if type(value) is bool or isinstance(value, np.bool_):
+        return "a bool"
+    name = type(value).__name__
+    return f"an {name}" if name[:1] in "aeiou" else f"a {name}"
+
+
+def _int_digits(v: int) -> str:
+    return f"{len(str(abs(v)))} digits" if v.bit_length() < wire.MAX_INT_BITS else "huge"
+
+
+def _plain_number(v: Any, name: str | None = None) -> Any:
+    """A sympy number as a Python float (or complex); anything else unchanged."""
+    if not (_is_sympy(v) and getattr(v, "is_Number", False)):
+        return v
+    import sympy
+
+    if v is sympy.S.NaN:
+        return math.nan
+    if not v.is_extended_real:
+        return complex(v)
+    value = float(v)
+    if math.isinf(value) and v.is_finite:
+        raise _fail(name, "returned a sympy number too large to compare (beyond the range of "
+                    "floats)", f"returned: {format_value(v)}")  # fmt: skip
+    return value
+
+
+_PLAIN_TYPES = frozenset([float, complex, bool, np.ndarray, *wire._NUMPY_SCALARS])
+
+
+def _odd_part(value: Any, where: str = "") -> str | None:
+    """In nested lists and tuples, the first part that is not a number (or an array of numbers)."""
+    if type(value) in (list, tuple):
+        kinds = set(map(type, value))
+        if kinds <= _PLAIN_TYPES:  # the usual case, without a loop in Python
+            return None
+        if kinds == {int} and _INT_RANGE[0] <= min(value) and max(value) < _INT_RANGE[1]:
+            return None
+        for i, item in enumerate(value):
+            found = _odd_part(item, f"{where}[{i}]")
+            if found:
+                return found
+        return None
+    if _huge_int(value):
+        return f"an int too large to compare ({_int_digits(value)}) at index {where}"
+    if _is_number(value) or type(value) in (bool, np.bool_, np.ndarray):
+        return None
+    return f"{_a(value)} at index {where}"
+
+
 def _as_array(actual: Any, name: str | None, expected: np.ndarray) -> np.ndarray:
-    """Turn the student's value into an array, or explain why it is not an array of numbers."""
+    """Turn the student's value into an array of numbers, or explain why it is not one."""
+
+    def shown() -> tuple[str, str]:  # only on failure: formatting costs more than the check
+        return f"returned: {format_value(actual)}", f"expected: {format_value(expected)}"
+
     if actual is None:
-        raise _fail(name, "returned None; expected an array. Did you forget `return`?",
-                    f"expected: {format_value(expected)}")  # fmt: skip
+        raise _fail(name, "returned None; expected an array. Did you forget `return`?", shown()[1])
     if type(actual) is np.ndarray:
         return actual
+    if _huge_int(actual):
+        raise _fail(name, f"returned an int too large to compare ({_int_digits(actual)}; numbers "
+                    "are compared as 64-bit integers or floats)", *shown())  # fmt: skip
     if _is_number(actual) or type(actual) is bool or isinstance(actual, np.bool_):
         return np.asarray(actual)
     if type(actual) in (list, tuple):
+        odd = _odd_part(actual)
+        if odd:
+            raise _fail(name, f"returned a {type(actual).__name__} holding {odd}; expected an "
+                        "array of numbers", *shown())  # fmt: skip
         try:
             arr = np.asarray(actual)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):
             arr = None
         if arr is not None and arr.dtype.kind in "biufc":
             return arr
         raise _fail(name, f"returned a {type(actual).__name__} that is not a rectangular array "
-                    "of numbers", f"returned: {format_value(actual)}",
-                    f"expected: {format_value(expected)}")  # fmt: skip
-    raise _fail(name, f"returned a {type(actual).__name__}; expected an array",
-                f"returned: {format_value(actual)}", f"expected: {format_value(expected)}")  # fmt: skip
+                    "of numbers", *shown())  # fmt: skip
+    raise _fail(name, f"returned {_a(actual)}; expected an array", *shown())
 
 
 def _tolerance(rtol: float, atol: float) -> str:
@@ -114,7 +189,7 @@ def check_close(
     ``expected`` is a number or an array. A number expects a number (a 0-d array will do); an array
     accepts array-likes of the same shape. NaN matches NaN and infinities match themselves.
     """
-    actual, expected = _plain_number(actual), _plain_number(expected)
+    actual, expected = _plain_number(actual, name), _plain_number(expected)
     exp = np.asarray(expected)
     if exp.dtype.kind not in "biufc":
         raise TypeError(f"check_close: expected must be numeric, not {exp.dtype}")
@@ -126,7 +201,7 @@ def check_close(
             raise _fail(name, f"returned an array of shape {actual.shape}; expected a single number",
                         f"returned: {format_value(actual)}", f"expected: {format_value(expected)}")  # fmt: skip
         if not (_is_number(actual) or type(actual) is np.ndarray):
-            raise _fail(name, f"returned a {type(actual).__name__}; expected a number",
+            raise _fail(name, f"returned {_a(actual)}; expected a number",
                         f"returned: {format_value(actual)}", f"expected: {format_value(expected)}")  # fmt: skip
     act = _as_array(actual, name, exp)
     if act.ndim == 0 and exp.ndim > 0:
@@ -197,7 +272,12 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(b, bool | np.bool_):
         return type(a) in (bool, np.bool_) and bool(a) == bool(b)
     if _is_number(b):
-        return _is_number(a) and a == b
+        if not _is_number(a):
+            return False
+        try:  # numpy refuses to compare its floats with ints beyond their range
+            return bool(a == b)
+        except (OverflowError, TypeError, ValueError):
+            return False
     if isinstance(b, str):
         return type(a) is str and a == b
     if isinstance(b, list | tuple):
@@ -210,8 +290,16 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def check_true(condition: Any, *, name: str | None = None, message: str) -> None:
-    """Pass when ``condition`` is true; otherwise fail with ``name`` and ``message``."""
-    if not bool(condition):
+    """Pass when ``condition`` is true; otherwise fail with ``name`` and ``message``.
+
+    A condition with no truth value (an array of several elements) fails too, saying so.
+    """
+    try:
+        true = bool(condition)
+    except (ValueError, TypeError):
+        raise _fail(name, message, f"(the condition was {_a(condition)}, which is neither true "
+                    "nor false)") from None  # fmt: skip
+    if not true:
         raise _fail(name, message)
 
 
@@ -242,12 +330,22 @@ DEFAULT_N_ITER_TOL = 0
 
 
 def _whole_number(v: Any) -> int | None:
-    v = _plain_number(v)
+    """A count: a whole number (int, or a float without fraction) within 64 bits; else None."""
+    if type(v) is bool or isinstance(v, np.bool_):
+        return None
+    if _is_sympy(v) and getattr(v, "is_Number", False):
+        import sympy
+
+        if v is sympy.S.NaN or not v.is_extended_real:
+            return None
+        v = float(v)
     if type(v) is int or isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, float | np.floating) and float(v).is_integer():
-        return int(v)
-    return None
+        count = int(v)
+    elif isinstance(v, float | np.floating) and float(v).is_integer():
+        count = int(v)
+    else:
+        return None
+    return count if _INT_RANGE[0] <= count < 2**63 else None
 
 
 def _updates(n: int) -> str:
@@ -301,9 +399,22 @@ def check_converged(
         )  # fmt: skip
 
 
-def _sample_points(symbols: list, n_points: int) -> list[dict]:
-    rng = np.random.default_rng(20240601)
-    return [{s: float(rng.uniform(-2.0, 2.0)) for s in symbols} for _ in range(n_points)]
+_NON_FINITE = ("Infinity", "NegativeInfinity", "ComplexInfinity", "NaN")
+
+
+def _trusted_expression(expected: Any) -> Any:
+    """The grader's expected value as a sympy expression (a Poly as its expression)."""
+    import sympy
+
+    if isinstance(expected, sympy.Poly):
+        return expected.as_expr()
+    if type(expected) is int:
+        return sympy.Integer(expected)
+    if type(expected) is float:
+        return sympy.Float(expected)
+    if not isinstance(expected, sympy.Expr):
+        raise TypeError(f"check_symbolic: expected must be a sympy expression, not {_a(expected)}")
+    return expected
 
 
 def check_symbolic(
@@ -314,55 +425,86 @@ def check_symbolic(
     n_points: int = 6,
     rtol: float = DEFAULT_RTOL,
     atol: float = DEFAULT_ATOL,
+    timeout_s: float = SYMPY_TIMEOUT_S,
 ) -> None:
     """Pass when the sympy expression ``actual`` equals ``expected``.
 
-    Equal when ``expand(a - b)`` is 0, or ``simplify(a - b)`` is 0 for small expressions; otherwise
-    the two must agree at ``n_points`` random points (evaluated with ``evalf``: nothing is
-    compiled or executed from the submission's expression).
+    Equal when it is the same expression, or ``expand(a - b)`` is 0, or ``simplify(a - b)`` is 0
+    for small expressions; otherwise the two must agree at ``n_points`` random points (evaluated
+    with ``evalf``: nothing is compiled or executed from the submission's expression). The algebra
+    runs in the bounded helper: past ``timeout_s`` seconds, or its memory limit, the test fails
+    saying the expression is too large to compare.
     """
     import sympy
 
-    if isinstance(expected, sympy.Poly):
-        expected = expected.as_expr()
+    expected = _trusted_expression(expected)
     if isinstance(actual, sympy.Poly) and type(actual) is sympy.Poly:
         actual = actual.as_expr()
     if actual is None:
         raise _fail(name, "returned None; expected a sympy expression. Did you forget `return`?",
                     f"expected: {expected}")  # fmt: skip
-    if _is_number(actual) and not isinstance(actual, complex):
-        actual = sympy.Float(float(actual))
-    if not (_is_sympy(actual) and isinstance(actual, sympy.Expr)):
-        raise _fail(name, f"returned a {type(actual).__name__}; expected a sympy expression",
-                    f"returned: {format_value(actual)}", f"expected: {expected}")  # fmt: skip
-    missing = {s.name for s in actual.free_symbols} - {s.name for s in expected.free_symbols}
-    difference = actual - expected
-    try:
-        if sympy.expand(difference) == 0:
-            return
-        if sympy.count_ops(difference) <= 60 and sympy.simplify(difference) == 0:
-            return
-    except (TypeError, ValueError, RecursionError, ArithmeticError):
-        pass
-    symbols = sorted(actual.free_symbols | expected.free_symbols, key=lambda s: s.name)
-    for values in _sample_points(symbols, n_points):
+    if _is_number(actual) and not isinstance(actual, complex | np.complexfloating):
         try:
-            a = complex(actual.xreplace(values).evalf())
-            e = complex(expected.xreplace(values).evalf())
-        except (TypeError, ValueError):
-            a, e = complex("nan"), 0.0
-        if not (abs(a - e) <= atol + rtol * abs(e)):
-            at = ", ".join(f"{s} = {v:.3g}" for s, v in values.items())
-            shown_a = f"{a.real:.6g}" if a.imag == 0 else f"{a:.6g}"
-            shown_e = f"{e.real:.6g}" if e.imag == 0 else f"{e:.6g}"
-            extra = (
-                [f"it uses symbols the expected expression does not: {sorted(missing)}"]
-                if missing
-                else []
-            )
-            raise _fail(name, "returned a wrong expression.", f"returned: {actual}",
-                        f"expected: {expected}", f"they differ at {at}: {shown_a} vs {shown_e}",
-                        *extra)  # fmt: skip
+            actual = sympy.Float(float(actual))
+        except OverflowError:  # an int beyond floats
+            raise _fail(name, f"returned an int too large to compare ({_int_digits(actual)}); "
+                        "expected a sympy expression", f"expected: {expected}") from None  # fmt: skip
+    if not (_is_sympy(actual) and isinstance(actual, sympy.Expr)):
+        raise _fail(name, f"returned {_a(actual)}; expected a sympy expression",
+                    f"returned: {format_value(actual)}", f"expected: {expected}")  # fmt: skip
+    non_finite = [getattr(sympy.S, c) for c in _NON_FINITE]
+    if actual == expected and not expected.has(*non_finite):
+        return  # the same tree (a structural comparison, linear in its size): a - b is 0
+    try:
+        result = bounded.compare_symbolic(actual, expected, n_points=n_points, rtol=rtol,
+                                          atol=atol, timeout_s=timeout_s)  # fmt: skip
+    except wire.WireError:
+        wire.encode_sympy(expected, "the expected expression")  # the grader's fault: raises
+        try:
+            wire.encode_sympy(actual, "it")
+            reason = "it is too large"
+        except wire.WireError as exc:
+            reason = str(exc).replace(", which cannot be returned", "")
+        raise _fail(name, f"returned an expression too large to compare ({reason})",
+                    f"expected: {expected}") from None  # fmt: skip
+    except bounded.BoundedWorkError as exc:
+        raise _symbolic_trouble(name, actual, expected, exc, timeout_s) from None
+    if result["equal"]:
+        return
+    missing = result.get("missing")
+    extra = (
+        [f"it uses symbols the expected expression does not: {missing}"]
+        if type(missing) is list and missing
+        else []
+    )
+    raise _fail(name, "returned a wrong expression.", f"returned: {_text(result, 'actual')}",
+                f"expected: {_text(result, 'expected')}",
+                f"they differ at {_text(result, 'at')}: {_text(result, 'actual_value')} vs "
+                f"{_text(result, 'expected_value')}", *extra)  # fmt: skip
+
+
+def _text(result: dict, key: str) -> str:
+    value = result.get(key)
+    return value if type(value) is str else "?"
+
+
+def _symbolic_trouble(
+    name: str | None, actual: Any, expected: Any, exc: Exception, timeout_s: float
+) -> CheckError:
+    shown = (f"returned: {bounded.sympy_text(actual)}", f"expected: {expected}")
+    if isinstance(exc, bounded.WorkTimeout):
+        problem = (f"returned an expression too large to compare: comparing it with the expected "
+                   f"expression took longer than {timeout_s:g} s and was stopped.")  # fmt: skip
+    elif isinstance(exc, bounded.WorkOutOfMemory):
+        problem = (f"returned an expression too large to compare: comparing it with the expected "
+                   f"expression {exc} and was stopped.")  # fmt: skip
+    elif isinstance(exc, bounded.WorkCrashed):
+        problem = (f"returned an expression that could not be compared: {exc} while comparing "
+                   "it with the expected expression (out of memory?).")  # fmt: skip
+    else:
+        problem = (f"returned an expression that could not be compared with the expected one "
+                   f"(sympy raised {exc}).")  # fmt: skip
+    return _fail(name, problem, *shown)
 
 
 def check_decreasing(history: Any, *, name: str | None = None) -> None:

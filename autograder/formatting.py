@@ -36,6 +36,12 @@ def format_value(value: Any, *, max_chars: int = MAX_VALUE_CHARS) -> str:
     elif type(value) is dict and len(value) <= 20:
         items = [f"{k!r}: {format_value(v, max_chars=max_chars)}" for k, v in value.items()]
         text = "{" + ", ".join(items) + "}"
+    elif type(value) is dict:
+        text = f"<dict of {len(value)} items>"
+    elif str(getattr(type(value), "__module__", None) or "").startswith("sympy."):
+        from .bounded import sympy_text  # sympy's printer evaluates numbers: print it bounded
+
+        text = sympy_text(value, max_chars=max_chars)
     else:
         text = repr(value)
     if len(text) > max_chars:

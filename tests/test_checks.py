@@ -207,3 +207,172 @@ def test_check_decreasing():
     assert "does not go down" in fails(check_decreasing, [1.0, 2.0, 3.0], name="h")
     assert "non-finite value at index 2" in fails(check_decreasing, [3.0, 2.0, np.nan], name="h")
     assert "at least two numbers" in fails(check_decreasing, [1.0], name="h")
+
+
+# -- hostile values: whatever a submission returns is its failure, with a message, never an error --
+import time  # noqa: E402
+
+from autograder import bounded  # noqa: E402
+
+ARRAY = np.array([1.0, 2.0, 3.0])
+NINE_TOWER = sympy.Pow(sympy.Integer(9**400), 10000, evaluate=False)
+EXPLODES = (x + y + sympy.Symbol("a") + sympy.Symbol("b") + sympy.Symbol("c")) ** 10000
+
+
+@pytest.mark.parametrize(
+    "actual, expected, fragment",
+    [
+        (2**100, 5.0, "returned an int too large to compare (31 digits"),
+        (-(2**100), 5.0, "returned an int too large to compare (31 digits"),
+        (10**400, 5.0, "returned an int too large to compare (401 digits"),
+        (2**64, ARRAY, "int too large to compare"),
+        ([1, 2**100, 3], ARRAY, "holding an int too large to compare (31 digits) at index [1]"),
+        ([[1.0], [2.0, None]], np.zeros((2, 2)), "holding None at index [1][1]"),
+        (["1", 2.0, 3.0], ARRAY, "holding a str at index [0]"),
+        ([sympy.Float(1.0), 2.0, 3.0], ARRAY, "holding a sympy number at index [0]"),
+        ([x, 2.0, 3.0], ARRAY, "holding a sympy expression at index [0]"),
+        ([1.5, 2.5, 2**100], ARRAY, "holding an int too large to compare (31 digits) at index [2]"),
+        (
+            [[1, 2], [3, 2**64]],
+            np.zeros((2, 2)),
+            "too large to compare (20 digits) at index [1][1]",
+        ),
+        ([{"a": 1}], ARRAY, "holding a dict at index [0]"),
+        ([[1.0], [2.0, 3.0]], ARRAY, "not a rectangular array of numbers"),
+        (float("nan"), 5.0, "returned: nan"),
+        (float("inf"), 5.0, "returned: inf"),
+        (np.array([np.inf, 2.0, 3.0]), ARRAY, "returned inf, expected 1.0"),
+        (1 + 2j, 5.0, "returned complex values (dtype complex128); expected floating-point"),
+        (np.complex64(1), 5.0, "returned complex values (dtype complex64)"),
+        (np.array(4.0), 5.0, "returned a wrong value"),
+        (np.array(3.0), ARRAY, "returned a single number; expected an array of shape (3,)"),
+        (np.array([]), 5.0, "returned an array of shape (0,); expected a single number"),
+        (np.zeros((0, 3)), ARRAY, "returned an array of shape (0, 3); expected shape (3,)"),
+        (np.zeros((0, 2**27)), ARRAY, "returned an array of shape (0, 134217728); expected shape"),
+        (
+            np.ones(2**26, np.uint8),
+            5.0,
+            "returned an array of shape (67108864,); expected a single",
+        ),
+        (np.array([True, False, True]), ARRAY, "returned boolean values (dtype bool)"),
+        (np.array([2**63 + 5, 2**64 - 1, 1], np.uint64), ARRAY, "3 of 3 elements differ"),
+        (np.full(3, 2**64 - 1, np.uint64), 5.0, "returned an array of shape (3,)"),
+        ({"a": 1}, 5.0, "returned a dict; expected a number"),
+        ({str(i): i for i in range(50)}, ARRAY, "<dict of 50 items>"),
+        (None, 5.0, "returned None"),
+        (True, 5.0, "returned a bool; expected a number"),
+        (np.bool_(True), ARRAY, "returned a single number"),
+        ("5.0", 5.0, "returned a str"),
+        (
+            [[0.5] * 1000] * 500,
+            ARRAY,
+            "returned an array of shape (500, 1000); expected shape (3,)",
+        ),
+        (sympy.Integer(10**399), 5.0, "returned a sympy number too large to compare"),
+        (sympy.Float(2.5), np.zeros(2), "returned a single number"),
+        (sympy.nan, 5.0, "returned: nan"),
+        (sympy.zoo, 5.0, "returned a sympy expression; expected a number"),
+        (NINE_TOWER, 5.0, "returned a sympy expression; expected a number"),
+        (x + 1, ARRAY, "returned a sympy expression; expected an array"),
+    ],
+)
+def test_hostile_values_fail_check_close_with_a_message(actual, expected, fragment):
+    start = time.monotonic()
+    msg = fails(check_close, actual, expected, name="f(x)")
+    assert msg.startswith("f(x) ") and fragment in msg, msg
+    assert time.monotonic() - start < 5.0
+
+
+def test_sympy_infinities_and_unsigned_extremes_still_compare():
+    check_close(sympy.oo, float("inf"), name="f")
+    check_close(np.array([2**64 - 1], np.uint64), np.array([2.0**64]), name="f")
+    check_close(np.array(5.0), 5.0, name="f")
+
+
+@pytest.mark.parametrize(
+    "check, args, fragment",
+    [
+        (check_shape, ({"a": 1}, (3,)), "returned a dict; expected an array"),
+        (check_shape, (2**100, ()), "int too large to compare"),
+        (check_equal, (10**400, np.float64(1.0)), "returned a wrong value"),
+        (check_equal, (2**100, ARRAY), "int too large to compare"),
+        (check_equal, ([1, None], [1, 2]), "returned a wrong value"),
+        (check_decreasing, ([2**100, 1],), "int too large to compare"),
+        (check_decreasing, (np.array([True, False]),), "expected a 1-D history"),
+        (check_decreasing, (np.array([3 + 1j, 1]),), "expected a 1-D history"),
+        (check_decreasing, (np.array(3.0),), "expected a 1-D history"),
+        (check_decreasing, ([3.0, np.inf, 1.0],), "non-finite value at index 1"),
+        (check_converged, ((-1.0, 2**100), -1.0, 3), "as the number of iterations"),
+        (check_converged, ((-1.0, float("nan")), -1.0, 3), "as the number of iterations"),
+        (check_converged, ((-1.0, True), -1.0, 3), "as the number of iterations"),
+        (check_converged, ((-1.0, sympy.Integer(10**399)), -1.0, 3), "number of iterations"),
+        (check_converged, ((NINE_TOWER, 3), -1.0, 3), "stopped at a wrong point"),
+        (check_converged, ((10**400, 3), -1.0, 3), "stopped at a wrong point"),
+        (check_converged, ({"a": 1}, -1.0, 3), "expected a pair"),
+    ],
+)
+def test_hostile_values_fail_the_other_checks_with_a_message(check, args, fragment):
+    msg = fails(check, *args, name="f(x)")
+    assert fragment in msg, msg
+
+
+def test_a_condition_without_a_truth_value_fails_check_true():
+    msg = fails(check_true, np.array([True, False]), name="f(x)", message="is not symmetric")
+    assert msg.startswith("f(x) is not symmetric") and "neither true nor false" in msg
+
+
+@pytest.mark.parametrize(
+    "actual, fragment",
+    [
+        (2**100, "returned a wrong expression"),
+        (10**400, "returned an int too large to compare (401 digits)"),
+        (float("nan"), "returned a wrong expression"),
+        (1 + 2j, "returned a complex; expected a sympy expression"),
+        (np.complex64(1), "returned a complex64; expected a sympy expression"),
+        (np.array(2.0), "returned an array of shape (); expected a sympy expression"),
+        ({"a": 1}, "returned a dict; expected a sympy expression"),
+        (True, "returned a bool; expected a sympy expression"),
+        ([x], "returned a list; expected a sympy expression"),
+    ],
+)
+def test_hostile_values_fail_check_symbolic_with_a_message(actual, fragment):
+    assert fragment in fails(check_symbolic, actual, 2 * x, name="d")
+
+
+def test_an_expression_too_large_to_compare_fails_in_bounded_time():
+    start = time.monotonic()
+    msg = fails(check_symbolic, EXPLODES, x**2 + 2 * x + 3, name="func(3)[1]", timeout_s=1.0)
+    assert time.monotonic() - start < 6.0
+    assert msg.startswith("func(3)[1] returned an expression too large to compare")
+    assert "(a + b + c + x + y)**10000" in msg and "expected: x**2 + 2*x + 3" in msg
+    start = time.monotonic()
+    msg = fails(check_symbolic, NINE_TOWER, x**2 + 2 * x + 3, name="func(3)[1]", timeout_s=3.0)
+    assert time.monotonic() - start < 10.0 and msg.startswith("func(3)[1] returned")
+    check_symbolic((x + 1) ** 2, x**2 + 2 * x + 1, name="d")  # and the next comparison works
+
+
+def test_the_same_expression_passes_without_the_helper(monkeypatch):
+    def unavailable(*args, **kwargs):
+        raise AssertionError("the helper was asked")
+
+    monkeypatch.setattr(bounded, "compare_symbolic", unavailable)
+    check_symbolic(sympy.poly(x**2 + 2 * x + 3).as_expr(), x**2 + 2 * x + 3, name="d")
+    check_symbolic(sympy.Integer(18), sympy.Integer(18), name="d")
+
+
+def test_unevaluated_expressions_compare_by_their_value():
+    check_symbolic(sympy.Add(x, x, evaluate=False), 2 * x, name="d")
+    check_symbolic(sympy.Mul(2, sympy.Add(x, 1), evaluate=False), 2 * x + 2, name="d")
+    msg = fails(check_symbolic, sympy.Add(x, x, x, evaluate=False), 2 * x, name="d")
+    assert "returned: x + x + x" in msg
+
+
+def test_an_expression_that_grows_when_sent_again_is_too_large_not_an_error():
+    from autograder.wire import decode
+
+    from .test_wire import frame
+
+    # 9999 square roots of x: 19999 nodes as sent, 29998 once sqrt(x) is the Pow it stands for.
+    grown = decode(frame({"$": "sympy", "tree": ["Add"] + [["sqrt", ["Symbol", "x"]]] * 9999}))
+    msg = fails(check_symbolic, grown, 2 * x, name="d")
+    assert msg.startswith("d returned an expression too large to compare (it is a sympy")

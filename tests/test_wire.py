@@ -6,6 +6,8 @@ import json
 import math
 import random
 import struct
+import sys
+import time
 
 import numpy as np
 import pytest
@@ -216,3 +218,191 @@ def test_sympy_values_outside_the_allow_list_are_refused(value, fragment):
 def test_malformed_sympy_trees_are_refused(tree):
     with pytest.raises(WireError):
         decode(frame({"$": "sympy", "tree": tree}))
+
+
+# -- caps: the same on both sides, and every violation a WireError --------------------------------
+@pytest.mark.parametrize(
+    "shape", [[2**63, 0], [0, 2**63], [2**40, 2**40, 0], [2**31] * 3 + [0], [2**64], [-1, 0]]
+)
+def test_a_forged_shape_is_refused_even_for_an_empty_buffer(shape):
+    with pytest.raises(WireError, match="shape"):
+        decode(frame({"$": "ndarray", "dtype": "<f8", "shape": shape, "buf": 0}, b""))
+
+
+def test_empty_arrays_within_the_caps_decode():
+    empty = frame({"$": "ndarray", "dtype": "<f8", "shape": [10**6, 0], "buf": 0}, b"")
+    assert decode(empty).shape == (10**6, 0)
+    with pytest.raises(WireError, match="too large to send"):
+        encode(np.zeros((2**20, 0, 2**20)))
+
+
+def test_ints_are_capped_on_both_sides(monkeypatch):
+    assert decode(encode(2**3999 - 1)) == 2**3999 - 1
+    assert decode(encode(-(10**400))) == -(10**400)
+    with pytest.raises(WireError, match="more than 4000 bits"):
+        encode(2**4000)
+    with pytest.raises(WireError, match="integer"):
+        decode(frame(2**4000))
+    # A long run of digits is refused before int() spends quadratic time on it, however Python's
+    # own limit on int digits is set.
+    monkeypatch.setattr(sys, "set_int_max_str_digits", sys.set_int_max_str_digits)
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        header = b"[" + b"7" * 5_000_000 + b"]"
+        start = time.monotonic()
+        with pytest.raises(WireError, match="digits"):
+            decode(struct.pack("<II", len(header), 0) + header)
+        assert time.monotonic() - start < 1.0
+    finally:
+        sys.set_int_max_str_digits(old)
+
+
+def test_the_number_of_parts_is_capped_on_both_sides(monkeypatch):
+    monkeypatch.setattr(wire, "MAX_NODES", 100)
+    assert decode(encode([0.5] * 99)) == [0.5] * 99  # the list and its 99 items
+    with pytest.raises(WireError, match="more than 100 parts"):
+        encode([0.5] * 100)
+    with pytest.raises(WireError, match="more than 100 parts"):
+        decode(frame([0.5] * 100))
+    # A dict, a list and a tuple count one part each, a complex three: 102 parts.
+    with pytest.raises(WireError, match="parts"):
+        encode({"a": [(1 + 2j,) * 33]})
+    assert decode(encode({"a": [(1 + 2j,) * 32]}))["a"][0][0] == 1 + 2j
+
+
+def test_nesting_is_capped_on_both_sides():
+    deep: list = []
+    for _ in range(wire.MAX_DEPTH):
+        deep = [deep]
+    assert decode(encode(deep)) == deep
+    with pytest.raises(WireError, match="nested"):
+        encode([deep])
+    header = b"[" * 5000 + b"]" * 5000
+    with pytest.raises(WireError):
+        decode(struct.pack("<II", len(header), 0) + header)
+    header = b"[" * 100_000  # deeper than json can recurse, and not even closed
+    with pytest.raises(WireError):
+        decode(struct.pack("<II", len(header), 0) + header)
+
+
+@pytest.mark.parametrize("field", ["header", "buffers", "buffer length"])
+def test_huge_frame_fields_are_refused_at_once(field):
+    message = bytearray(encode([np.zeros(3), np.ones(2)]))
+    if field == "header":
+        struct.pack_into("<I", message, 0, 2**32 - 1)
+    elif field == "buffers":
+        struct.pack_into("<I", message, 4, 2**32 - 1)
+    else:
+        header_len = struct.unpack_from("<I", message, 0)[0]
+        struct.pack_into("<Q", message, 8 + header_len, 2**64 - 1)
+    start = time.monotonic()
+    with pytest.raises(WireError):
+        decode(bytes(message))
+    assert time.monotonic() - start < 0.1
+
+
+def test_lone_surrogates_arrive_as_replacement_characters():
+    value = decode(encode({"out\ud800": ["a\udfffb", "ok", "한국어"]}))
+    assert value == {"out\ufffd": ["a\ufffdb", "ok", "한국어"]}
+    json.dumps(value, ensure_ascii=False).encode("utf-8")  # printable, storable
+
+
+def test_anything_numpy_might_still_refuse_is_a_wire_error(monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("numpy refused")
+
+    monkeypatch.setattr(wire.np, "frombuffer", broken)
+    with pytest.raises(WireError, match="numpy refused"):
+        decode(encode(np.zeros(3)))
+
+
+def test_sympy_decoding_never_evaluates():
+    tower = sympy.Pow(sympy.Integer(9**400), 10000, evaluate=False)
+    start = time.monotonic()
+    back = decode(encode(tower))
+    assert time.monotonic() - start < 0.5  # evaluating it takes seconds and 1.6 MB
+    assert type(back) is sympy.Pow and back.args == (sympy.Integer(9**400), sympy.Integer(10000))
+    assert decode(encode(sympy.Add(x, x, evaluate=False))).args == (x, x)
+    assert decode(encode(sympy.sin(sympy.pi, evaluate=False))) != 0
+    big = (x + y + sympy.Symbol("a")) ** 10000
+    assert decode(encode(big)) == big and type(decode(encode(big))) is sympy.Pow
+
+
+@pytest.mark.parametrize(
+    "value, fragment",
+    [
+        (sympy.Integer(10**400), "more than 400 digits"),
+        (sympy.Rational(1, 10**400), "more than 400 digits"),
+        (sympy.Float("1." + "3" * 500, 600), "more than 400 digits"),
+        (sympy.Float("1e60000"), "too large or too precise"),
+        (sympy.Float(1, 4000), "too large or too precise"),
+        (x**10001, "exponent beyond 10000"),
+        (x**sympy.oo, "exponent beyond 10000"),
+        (sympy.Symbol("α"), "symbol named 'α'"),
+        (sympy.Symbol("x" * 40), "symbol named"),
+        (sympy.atan2(x, y), "atan2"),
+    ],
+)
+def test_sympy_values_over_a_cap_are_refused_when_sent(value, fragment):
+    with pytest.raises(WireError, match=fragment):
+        encode(value)
+
+
+def test_sympy_caps_hold_on_both_sides(monkeypatch):
+    monkeypatch.setattr(wire, "MAX_SYMPY_NODES", 50)
+    monkeypatch.setattr(wire, "MAX_MESSAGE_SYMPY_NODES", 120)
+    monkeypatch.setattr(wire, "MAX_SYMPY_DEPTH", 10)
+    symbols = sympy.symbols("s0:60")
+    ok = sympy.Add(*symbols[:49])  # 50 nodes
+    assert decode(encode(ok)) == ok
+    with pytest.raises(WireError, match="too large"):
+        encode(sympy.Add(*symbols[:50]))
+    with pytest.raises(WireError, match="too large"):
+        decode(frame({"$": "sympy", "tree": ["Add"] + [["Symbol", "x"]] * 50}))
+    assert len(decode(encode([ok, ok]))) == 2
+    with pytest.raises(WireError, match="too large"):  # 150 nodes in one message
+        encode([ok, ok, ok])
+    with pytest.raises(WireError, match="too large"):
+        decode(frame([{"$": "sympy", "tree": ["Add"] + [["Symbol", "x"]] * 49}] * 3))
+    nested = x
+    for _ in range(10):
+        nested = sympy.sin(nested)
+    assert decode(encode(nested)) == nested
+    with pytest.raises(WireError, match="nested"):
+        encode(sympy.sin(nested))
+    tree = ["Symbol", "x"]
+    for _ in range(11):
+        tree = ["sin", tree]
+    with pytest.raises(WireError, match="nested"):
+        decode(frame({"$": "sympy", "tree": tree}))
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [
+        ["Integer", "1" * 401],
+        ["Rational", "1", "2" * 401],
+        ["Float", "1" * 401, 0, 53],
+        ["Float", "1", 100_001, 53],
+        ["Float", "1", 0, 10_001],
+        ["Pow", ["Symbol", "x"], ["Integer", "10001"]],
+        ["Pow", ["Symbol", "x"], ["nan"]],
+        ["sin", ["Symbol", "x"], ["Symbol", "y"]],
+        ["log", ["Symbol", "x"], ["Integer", "2"]],
+        ["Symbol", "x\n"],
+        ["Integer", 5],
+        ["Float", "1", 0.5, 53],
+        ["Add", ["Symbol", "x"], "y"],
+        ["Mul", None],
+    ],
+)
+def test_sympy_trees_over_a_cap_or_malformed_are_refused(tree):
+    with pytest.raises(WireError):
+        decode(frame({"$": "sympy", "tree": tree}))
+
+
+def test_high_precision_floats_keep_every_bit():
+    f = sympy.Float("1.234567890123456789012345678901234567890123", 45)
+    back = decode(encode(f))
+    assert back._mpf_ == f._mpf_ and back._prec == f._prec
