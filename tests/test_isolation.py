@@ -267,3 +267,27 @@ def test_a_hostile_class_leaves_honest_students_scores_unchanged(tmp_path):
         scores = {s.student: s.score for s in book.submissions()}
     assert scores == {"honest1": 38, "killer": 38, "honest2": 38}  # its daemon hurt no one
     assert marked(marker) == []  # and did not outlive grading
+
+
+@needs_root
+def test_the_worker_sees_a_minimal_root_without_the_course_or_other_students(tmp_path):
+    from autograder.seeds import config_dir
+
+    repo = Path(__file__).resolve().parents[1]
+    classmate = tmp_path / "classmate"
+    classmate.mkdir()
+    (classmate / "lec01_vectors.py").write_text("SECRET_WORK = 1\n")
+    targets = [repo / "examples" / "class" / "ada" / "lec01_vectors.py", repo / ".git",
+               repo / "solutions" / "lec01_vectors.py", classmate / "lec01_vectors.py",
+               config_dir(), Path("/etc/shadow")]  # fmt: skip
+    assert all(t.exists() for t in targets[:5])
+    src = "import os\ndef probe(paths):\n    out = {}\n    for p in paths:\n"
+    src += (
+        "        try:\n            open(p, 'rb').read(1) if os.path.isfile(p) else os.listdir(p)\n"
+    )
+    src += "            out[p] = 'readable'\n        except Exception as exc:\n"
+    src += "            out[p] = type(exc).__name__\n    return out\n"
+    with box_for(tmp_path / "me", src) as box:
+        out = call(box, "probe", [str(t) for t in targets])
+        assert "minimal-root" in box.isolation
+    assert "readable" not in out.values(), out

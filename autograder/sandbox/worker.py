@@ -354,7 +354,10 @@ def isolate(
                 libc.mount(b"tmpfs", p.encode(), b"tmpfs", flags, b"size=4k") == 0 for p in hidden
             ):
                 applied.append("hidden-paths")
-            if _private_tmp(libc, user, _python_dirs() + list(keep)):
+            keep_dirs = _python_dirs() + list(keep)
+            if _new_root(libc, user, keep_dirs):
+                applied += ["minimal-root", "private-tmp"]
+            elif _private_tmp(libc, user, keep_dirs):
                 applied.append("private-tmp")
         if not network and libc.unshare(CLONE_NEWNET) == 0:
             applied.append("no-network")
@@ -370,7 +373,7 @@ def isolate(
     if not root:
         return applied
     # Python itself may live below a folder other users cannot enter (pyenv in /root): expose it.
-    if user and private and _expose(libc, _python_dirs()):
+    if user and private and "minimal-root" not in applied and _expose(libc, _python_dirs()):
         applied.append("python-exposed")
     if user and (private or not _blocked_ancestor(sys.prefix)):
         import pwd
@@ -449,6 +452,85 @@ def _private_tmp(libc: ctypes.CDLL, user: str | None, keep: list[str]) -> bool:
                 pass
         os.chdir(scratch)
     return ok
+
+
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty")
+MNT_DETACH = 2
+
+
+def _new_root(libc: ctypes.CDLL, user: str | None, keep: list[str]) -> bool:
+    """Switch to a minimal root: the system's programs and libraries, Python, the submission's
+    folder (all read-only), a few devices, and private tmpfs for /tmp, /var/tmp, /dev/shm and the
+    scratch folder. Nothing else of the host (other checkouts, other students, gradebooks, home
+    folders) exists in it. Returns False, having changed nothing, where it cannot be done.
+    """
+    scratch = os.getcwd()
+    sources: list[tuple[str, int, bool]] = []  # (path, O_PATH fd, is a directory)
+    links: list[tuple[str, str]] = []
+    try:
+        for path in SYSTEM_DIRS:
+            if os.path.islink(path):
+                links.append((path, os.readlink(path)))
+            elif os.path.isdir(path):
+                sources.append((path, os.open(path, os.O_PATH | os.O_DIRECTORY), True))
+        roots = sorted({os.path.realpath(k) for k in keep if os.path.isdir(k)})
+        for path in roots:
+            covered = any(path == s or path.startswith(s.rstrip("/") + "/") for s, _, _ in sources)
+            if not covered:
+                sources.append((path, os.open(path, os.O_PATH | os.O_DIRECTORY), True))
+        for path in DEVICES:
+            if os.path.exists(path):
+                sources.append((path, os.open(path, os.O_PATH), False))
+    except OSError:
+        for _, fd, _ in sources:
+            os.close(fd)
+        return False
+    stage = "/tmp"  # a tmpfs here hides nothing the new root needs: it is bound from descriptors
+    flags = MS_NOSUID | MS_NODEV
+    if libc.mount(b"tmpfs", stage.encode(), b"tmpfs", flags, b"size=1m,mode=755") != 0:
+        for _, fd, _ in sources:
+            os.close(fd)
+        return False
+    new = os.path.join(stage, "root")
+    os.mkdir(new)
+    ok = libc.mount(b"tmpfs", new.encode(), b"tmpfs", flags, b"size=1m,mode=755") == 0
+    for path, size in PRIVATE_TMP:  # first: kept folders below /tmp are bound inside these
+        os.makedirs(new + path, mode=0o755, exist_ok=True)
+        data = f"size={size},mode=1777".encode()
+        ok = ok and libc.mount(b"tmpfs", (new + path).encode(), b"tmpfs", flags, data) == 0
+    for path, target in links:
+        os.symlink(target, new + path)
+    for path, fd, is_dir in sources:
+        target = new + path
+        os.makedirs(target if is_dir else os.path.dirname(target), mode=0o755, exist_ok=True)
+        if not is_dir and not os.path.exists(target):
+            open(target, "w").close()  # noqa: SIM115 - an empty file to mount a device on
+        source = f"/proc/self/fd/{fd}".encode()
+        ok = ok and libc.mount(source, target.encode(), None, MS_BIND | MS_REC, None) == 0
+        if is_dir:
+            remount = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV
+            libc.mount(b"none", target.encode(), None, remount, None)
+        os.close(fd)
+    os.makedirs(new + "/proc", exist_ok=True)
+    os.makedirs(new + "/.old", exist_ok=True)
+    if not ok or libc.syscall(155, new.encode(), (new + "/.old").encode()) != 0:  # pivot_root
+        os.write(2, b"aimath worker: the minimal root could not be set up\n")
+        os._exit(70)
+    os.chdir("/")
+    libc.umount2(b"/.old", MNT_DETACH)
+    os.rmdir("/.old")
+    os.makedirs(scratch, mode=0o700, exist_ok=True)
+    if user:
+        import pwd
+
+        try:
+            entry = pwd.getpwnam(user)
+            os.chown(scratch, entry.pw_uid, entry.pw_gid)
+        except (KeyError, OSError):
+            pass
+    os.chdir(scratch)
+    return True
 
 
 PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
