@@ -29,6 +29,10 @@ REPO = Path(__file__).resolve().parents[1]
 class InProcess:
     """Duck-types Sandbox: imports the file here and calls it directly (baseline only)."""
 
+    load_notes: tuple[str, ...] = ()
+    deadline: float | None = None
+    starts = 1
+
     def __init__(self, path: Path, module: str) -> None:
         spec = importlib.util.spec_from_file_location(f"bench_{module}", path)
         self.module = importlib.util.module_from_spec(spec)
@@ -55,6 +59,9 @@ class InProcess:
             return np.random.default_rng(arg.seed)
         return arg
 
+    def start(self) -> None:
+        pass
+
     def stop(self) -> None:
         pass
 
@@ -65,6 +72,7 @@ def grade(assignments: list[str], *, in_process: bool) -> tuple[float, float]:
 
         def sandbox_for(self, assignment):
             if assignment not in self.sandboxes:
+                original(self, assignment)  # the session's bookkeeping (budgets, notes)
                 path = self.submission / f"{assignment}.py"
                 self.sandboxes[assignment] = InProcess(path, assignment)
             return self.sandboxes[assignment]
