@@ -19,6 +19,7 @@ import pytest
 
 from autograder.errors import GraderFault, StudentRaised, WorkerCrashed
 from autograder.sandbox.process import Limits, Sandbox
+from tests.processes import live_processes_marked as marked
 
 ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 needs_root = pytest.mark.skipif(
@@ -37,21 +38,6 @@ def box_for(folder: Path, source: str, **limits) -> Sandbox:
 
 def call(box: Sandbox, fn: str, *args, timeout_s: float = 10.0):
     return box.call(fn, args, {}, timeout_s=timeout_s, call=f"{fn}()")[0]
-
-
-def marked(marker: str) -> list[int]:
-    """Host pids of live processes whose command line holds ``marker``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                cmdline = (entry / "cmdline").read_bytes()
-                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-            except OSError:
-                continue
-            if marker.encode() in cmdline and state != "Z":
-                found.append(int(entry.name))
-    return found
 
 
 def daemon_source(marker: str, body: str) -> str:
@@ -100,11 +86,11 @@ def test_killing_everyone_it_can_reaches_no_classmate(tmp_path):
     assert marked(marker) == []
 
 
-@needs_root
-def test_a_setsid_daemon_holding_stderr_neither_stalls_nor_outlives_grading(tmp_path):
-    marker = f"aimath-daemon-{time.time_ns()}"
-    sleeper = "import sys, time\nwhile True:\n    sys.stderr.write('.')\n    time.sleep(0.2)\n"
-    box = box_for(tmp_path, daemon_source(marker, sleeper))
+STDERR_HOLDER = "import sys, time\nwhile True:\n    sys.stderr.write('.')\n    time.sleep(0.2)\n"
+
+
+def assert_stop_ends_the_daemon(box: Sandbox, marker: str) -> None:
+    """The daemon runs while the worker does; stopping is quick and takes the daemon along."""
     assert call(box, "spawn") == "spawned"
     time.sleep(0.3)
     assert marked(marker)
@@ -113,6 +99,12 @@ def test_a_setsid_daemon_holding_stderr_neither_stalls_nor_outlives_grading(tmp_
     assert time.monotonic() - start < 3
     time.sleep(0.2)
     assert marked(marker) == []
+
+
+@needs_root
+def test_a_setsid_daemon_holding_stderr_neither_stalls_nor_outlives_grading(tmp_path):
+    marker = f"aimath-daemon-{time.time_ns()}"
+    assert_stop_ends_the_daemon(box_for(tmp_path, daemon_source(marker, STDERR_HOLDER)), marker)
 
 
 @needs_root
@@ -220,17 +212,10 @@ def test_a_worker_killed_from_outside_again_and_again_is_the_graders_fault(tmp_p
 def test_without_namespaces_the_relay_still_kills_what_a_submission_leaves_behind(tmp_path):
     """What a student's own (non-root) self-check gets: the relay reaps and kills orphans."""
     marker = f"aimath-orphan-{time.time_ns()}"
-    sleeper = "import sys, time\nwhile True:\n    sys.stderr.write('.')\n    time.sleep(0.2)\n"
-    box = box_for(tmp_path, daemon_source(marker, sleeper), namespaces=False, user=None)
-    assert call(box, "spawn") == "spawned"
+    box = box_for(tmp_path, daemon_source(marker, STDERR_HOLDER), namespaces=False, user=None)
+    box.start()
     assert "pid-namespace" not in box.isolation and "relay" in box.isolation
-    time.sleep(0.3)
-    assert marked(marker)
-    start = time.monotonic()
-    box.stop()
-    assert time.monotonic() - start < 3
-    time.sleep(0.2)
-    assert marked(marker) == []
+    assert_stop_ends_the_daemon(box, marker)
 
 
 def test_the_protections_that_are_off_are_named(monkeypatch):

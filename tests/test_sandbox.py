@@ -22,6 +22,7 @@ from autograder.errors import (
     WorkerCrashed,
 )
 from autograder.sandbox.process import FunctionRef, Limits, Sandbox
+from tests.processes import live_processes_marked
 
 
 def make(tmp_path: Path, source: str, name: str = "lec01_vectors.py") -> Sandbox:
@@ -222,22 +223,6 @@ def test_endless_loop_at_import_is_a_load_failure(tmp_path):
             match="importing lec01_vectors.py did not finish within its time limit of 0.5 s",
         ):
             call(box, "f")
-
-
-def live_processes_marked(marker: str) -> list[int]:
-    """Host pids of live (not zombie) processes whose command line holds ``marker``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes()
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if marker.encode() in cmdline and state != "Z":
-            found.append(int(entry.name))
-    return found
 
 
 def test_stop_kills_children_of_the_worker(tmp_path):

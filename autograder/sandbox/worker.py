@@ -441,17 +441,22 @@ def _private_tmp(libc: ctypes.CDLL, user: str | None, keep: list[str]) -> bool:
             ok = False
         os.close(fd)
     if below(scratch):
-        os.makedirs(scratch, mode=0o700, exist_ok=True)
-        if user:
-            import pwd
-
-            try:
-                entry = pwd.getpwnam(user)
-                os.chown(scratch, entry.pw_uid, entry.pw_gid)
-            except (KeyError, OSError):
-                pass
-        os.chdir(scratch)
+        _enter_scratch(scratch, user)
     return ok
+
+
+def _enter_scratch(scratch: str, user: str | None) -> None:
+    """Recreate the scratch folder (HOME, TMPDIR, cwd) on a fresh tmpfs, owned by ``user``."""
+    os.makedirs(scratch, mode=0o700, exist_ok=True)
+    if user:
+        import pwd
+
+        try:
+            entry = pwd.getpwnam(user)
+            os.chown(scratch, entry.pw_uid, entry.pw_gid)
+        except (KeyError, OSError):
+            pass
+    os.chdir(scratch)
 
 
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
@@ -520,16 +525,7 @@ def _new_root(libc: ctypes.CDLL, user: str | None, keep: list[str]) -> bool:
     os.chdir("/")
     libc.umount2(b"/.old", MNT_DETACH)
     os.rmdir("/.old")
-    os.makedirs(scratch, mode=0o700, exist_ok=True)
-    if user:
-        import pwd
-
-        try:
-            entry = pwd.getpwnam(user)
-            os.chown(scratch, entry.pw_uid, entry.pw_gid)
-        except (KeyError, OSError):
-            pass
-    os.chdir(scratch)
+    _enter_scratch(scratch, user)
     return True
 
 
