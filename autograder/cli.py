@@ -56,7 +56,7 @@ def _say_protections_off(console: Console) -> None:
     off = protections_off()
     if off:
         console.print(
-            f"Sandbox: without root, these protections are off: {', '.join(off)} "
+            f"Sandbox: these protections are off here: {'; '.join(off)} "
             "(see the README's threat model; grade a class as root)",
             style="yellow", soft_wrap=True, highlight=False,
         )  # fmt: skip

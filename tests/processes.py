@@ -19,3 +19,27 @@ def live_processes_marked(marker: str) -> list[int]:
         if marker.encode() in cmdline and state != "Z":
             found.append(int(entry.name))
     return found
+
+
+def _parents() -> dict[int, int]:
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if stat[0] != "Z":
+                found[int(entry.name)] = int(stat[1])
+    return found
+
+
+def descendants(pid: int, depth: int | None = None) -> list[int]:
+    """Host pids of the live descendants of ``pid`` (its children only, with depth=1)."""
+    parents = _parents()
+    found, level, frontier = [], 0, {pid}
+    while frontier and (depth is None or level < depth):
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found.extend(sorted(frontier))
+        level += 1
+    return found

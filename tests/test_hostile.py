@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -12,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from autograder.plugin import run_graders
+from autograder.sandbox.process import probe_isolation
 
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
-ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+ISOLATION = probe_isolation()
 
 # hostile folder -> a fragment every failed test's feedback must contain
 TRICKS = {
@@ -46,7 +46,7 @@ def test_trick_scores_zero_and_every_test_fails_with_a_clear_message(trick, tmp_
         assert r.status == "failed", (r.name, r.status, r.output)
         assert TRICKS[trick] in r.output, (r.name, r.output)
     assert json.loads(out.read_text())["score"] == 0  # what the grader wrote, whatever it wrote
-    if ROOT:  # the submission's folder is read-only in the worker's minimal root
+    if "minimal-root" in ISOLATION:  # the submission's folder is read-only in the minimal root
         assert not (folder / "results.json").exists()
 
 
@@ -64,7 +64,8 @@ def test_a_loop_in_one_test_does_not_stop_the_next(tmp_path):
 
 
 @pytest.mark.skipif(
-    not ROOT, reason="hiding the solutions from the worker needs root (mount namespace)"
+    "hidden-paths" not in ISOLATION,
+    reason="hiding the solutions needs a mount namespace: root, or unprivileged user namespaces",
 )
 def test_importing_or_reading_the_solutions_earns_nothing():
     # Graded in place, inside the repository, so that solutions/ is two folders up.

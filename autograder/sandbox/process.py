@@ -145,6 +145,8 @@ class Sandbox:
         )  # fmt: skip
         cmd = [sys.executable, "-I", "-X", "utf8", str(WORKER_SCRIPT), str(WIRE_MODULE),
                str(self.limits.memory_mb), str(self.limits.file_mb)]  # fmt: skip
+        if self.limits.namespaces:
+            cmd += ["namespaces", str(self.limits.max_processes)]
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             cwd=self.tmpdir.name, env=env, start_new_session=True, close_fds=True,
@@ -420,20 +422,56 @@ class Sandbox:
         return "\n".join("    " + line for line in text.splitlines()[-20:])
 
 
+# What each protection a worker reports is called for a user; all of them, or the user switch,
+# are expected (root: the drop to an unprivileged user; otherwise: a user namespace of its own).
+PROTECTIONS = {
+    "pid-namespace": "the pid namespace (seeing and signalling only its own processes)",
+    "own-proc": "a /proc of its own",
+    "minimal-root": "the minimal root (the course, home folders and classmates out of sight)",
+    "private-tmp": "private /tmp, /var/tmp and /dev/shm",
+    "no-network": "the network namespace (no network)",
+    "hidden-paths": "hidden solutions and graders",
+}
+
+
+def probe_isolation(limits: Limits = Limits()) -> tuple[str, ...]:
+    """The protections a worker gets here: those of a real worker on an empty submission."""
+    with tempfile.TemporaryDirectory(prefix="aimath-probe-") as folder:
+        os.chmod(folder, 0o755)  # the worker user must be able to enter it
+        path = Path(folder) / "probe.py"
+        path.write_text("")
+        os.chmod(path, 0o644)
+        box = Sandbox(path, "probe", limits=limits, hide=(Path(folder),))
+        try:
+            box.start()
+        except LoadFailed:
+            return ()
+        finally:
+            box.stop()
+        return box.isolation
+
+
 def protections_off() -> list[str]:
-    """The worker protections this grader cannot apply here (empty when it runs as root)."""
+    """The worker protections this grader cannot apply here (empty where all of them hold)."""
     if os.name != "posix":
         return ["every process isolation (not a POSIX system)"]
-    if os.geteuid() != 0:
-        return [
-            "namespaces (pid, mount, network)", "the cgroup", "private /tmp",
-            "hidden solutions and graders", "the drop to an unprivileged user",
-        ]  # fmt: skip
+    applied = set(probe_isolation())
+    off = [text for name, text in PROTECTIONS.items() if name not in applied]
+    if os.geteuid() == 0:
+        if not any(a.startswith("user=") for a in applied):
+            off.append("the drop to an unprivileged user")
+    elif "user-namespace" not in applied:
+        off.append("a user namespace (unprivileged user namespaces are off in this kernel)")
+    elif "no-capabilities" not in applied:
+        off.append("giving up the user namespace's capabilities")
     probe = WorkerCgroup.create(f"aimath-probe-{os.getpid()}", memory_mb=64, max_processes=4)
     if probe is None:
-        return ["the cgroup (memory and process limits of the whole tree)"]
-    probe.remove()
-    return []
+        what = "the cgroup (memory of a submission's whole process tree"
+        what += "; its process count is still bounded)" if "user-namespace" in applied else ")"
+        off.append(what)
+    else:
+        probe.remove()
+    return off
 
 
 def _signal_name(number: int) -> str:

@@ -317,6 +317,63 @@ def _materialize_function(wire: types.ModuleType, protocols: types.ModuleType, n
 
 
 CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWPID = 0x00020000, 0x40000000, 0x20000000
+CLONE_NEWUSER = 0x10000000
+# Set by main(): this (non-root) process entered a user namespace of its own, where it holds the
+# capabilities to mount and unshare; isolate() then does what it does as root, and drops them.
+USER_NAMESPACE = False
+
+
+def _enter_user_namespace(max_processes: int) -> bool:
+    """Without root: become the owner of a new user namespace (same uid and gid inside).
+
+    Must run while the process has one thread (before numpy), as the kernel requires. Inside,
+    RLIMIT_NPROC counts only this namespace's processes, so it bounds the submission's whole tree.
+    Returns False, having changed nothing, where the kernel does not allow it.
+    """
+    if os.name != "posix" or os.geteuid() == 0 or not hasattr(os, "fork"):
+        return False
+    uid, gid = os.getuid(), os.getgid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    if libc.unshare(CLONE_NEWUSER) != 0:
+        return False
+    try:
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"),
+                           ("gid_map", f"{gid} {gid} 1")):  # fmt: skip
+            with open(f"/proc/self/{name}", "w") as f:
+                f.write(text)
+    except OSError:
+        return False  # a user namespace with no mapping: nothing in it is ours, so stay out
+    if max_processes > 0:
+        try:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_NPROC, (max_processes, max_processes))
+        except (ImportError, ValueError, OSError):
+            pass
+    return True
+
+
+PR_CAPBSET_READ, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, CAP_LAST = 23, 24, 38, 63
+
+
+def _drop_capabilities(libc: ctypes.CDLL) -> bool:
+    """Give up, for good, every capability (the ones the user namespace gave) and any way back."""
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    for cap in range(CAP_LAST + 1):
+        libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    data = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable (twice): all empty
+    if libc.capset(header, data) != 0:
+        return False
+    left = (ctypes.c_uint32 * 6)()
+    if libc.capget(header, left) != 0 or any(left):
+        return False
+    return all(libc.prctl(PR_CAPBSET_READ, cap, 0, 0, 0) <= 0 for cap in range(CAP_LAST + 1))
+
+
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 0x4000, 1 << 18
 MS_BIND, MS_MOVE, MS_REMOUNT = 4096, 8192, 32
 
@@ -340,8 +397,10 @@ def isolate(
     subreaper of the submission's orphans), and ends the way the worker ended. This function
     returns in the child, which serves the grader.
     """
-    applied: list[str] = []
-    root = os.name == "posix" and os.geteuid() == 0 and namespaces
+    applied: list[str] = ["user-namespace"] if USER_NAMESPACE else []
+    if USER_NAMESPACE:
+        user = None  # only our own uid exists in the namespace: there is no one else to become
+    root = os.name == "posix" and (os.geteuid() == 0 or USER_NAMESPACE) and namespaces
     libc = ctypes.CDLL(None, use_errno=True) if os.name == "posix" else None
     private = in_namespace = False
     if root:
@@ -370,7 +429,13 @@ def isolate(
         proc_flags = MS_NOSUID | MS_NODEV | MS_NOEXEC
         if private and libc.mount(b"proc", b"/proc", b"proc", proc_flags, None) == 0:
             applied.append("own-proc")
+    if "minimal-root" in applied:
+        _detach_old_root(libc)
     if not root:
+        return applied
+    if USER_NAMESPACE:
+        if _drop_capabilities(libc):
+            applied.append("no-capabilities")
         return applied
     # Python itself may live below a folder other users cannot enter (pyenv in /root): expose it.
     if user and private and "minimal-root" not in applied and _expose(libc, _python_dirs()):
@@ -386,6 +451,7 @@ def isolate(
             applied.append(f"user={user}")
         except (KeyError, OSError):
             pass
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)  # no setuid program can give anything back
     return applied
 
 
@@ -436,7 +502,7 @@ def _private_tmp(libc: ctypes.CDLL, user: str | None, keep: list[str]) -> bool:
         os.makedirs(path, mode=0o755, exist_ok=True)
         source = f"/proc/self/fd/{fd}".encode()
         if libc.mount(source, path.encode(), None, MS_BIND | MS_REC, None) == 0:
-            libc.mount(b"none", path.encode(), None, MS_BIND | MS_REMOUNT | MS_RDONLY, None)
+            _remount_read_only(libc, path)
         else:
             ok = False
         os.close(fd)
@@ -457,6 +523,25 @@ def _enter_scratch(scratch: str, user: str | None) -> None:
         except (KeyError, OSError):
             pass
     os.chdir(scratch)
+
+
+# statvfs's f_flag bit -> the mount flag that keeps it (ST_* and MS_* differ for the atime ones)
+KEPT_FLAGS = ((8, MS_NOEXEC), (1024, 1024), (2048, 2048), (4096, 1 << 21))
+
+
+def _remount_read_only(libc: ctypes.CDLL, target: str) -> bool:
+    """Make a bind mount read-only, nosuid and nodev, keeping the flags it already has.
+
+    In a user namespace the kernel refuses a remount that would clear a flag of the original
+    mount (noexec, the atime flags), so they are carried over.
+    """
+    try:
+        have = os.statvfs(target).f_flag
+    except OSError:
+        return False
+    flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV
+    flags |= sum(ms for st, ms in KEPT_FLAGS if have & st)
+    return libc.mount(b"none", target.encode(), None, flags, None) == 0
 
 
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
@@ -514,8 +599,7 @@ def _new_root(libc: ctypes.CDLL, user: str | None, keep: list[str]) -> bool:
         source = f"/proc/self/fd/{fd}".encode()
         ok = ok and libc.mount(source, target.encode(), None, MS_BIND | MS_REC, None) == 0
         if is_dir:
-            remount = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV
-            libc.mount(b"none", target.encode(), None, remount, None)
+            _remount_read_only(libc, target)
         os.close(fd)
     os.makedirs(new + "/proc", exist_ok=True)
     os.makedirs(new + "/.old", exist_ok=True)
@@ -523,10 +607,21 @@ def _new_root(libc: ctypes.CDLL, user: str | None, keep: list[str]) -> bool:
         os.write(2, b"aimath worker: the minimal root could not be set up\n")
         os._exit(70)
     os.chdir("/")
-    libc.umount2(b"/.old", MNT_DETACH)
-    os.rmdir("/.old")
     _enter_scratch(scratch, user)
-    return True
+    return True  # the old root stays at /.old until /proc is mounted: see _detach_old_root
+
+
+def _detach_old_root(libc: ctypes.CDLL) -> None:
+    """Drop the host's root, kept at /.old only so that a new /proc could be mounted.
+
+    In a user namespace the kernel mounts a proc only while a full proc is visible in the mount
+    namespace (the host's, at /.old/proc); afterwards nothing of the host is left.
+    """
+    if os.path.isdir("/.old"):
+        if libc.umount2(b"/.old", MNT_DETACH) != 0:
+            os.write(2, b"aimath worker: the old root could not be detached\n")
+            os._exit(70)
+        os.rmdir("/.old")
 
 
 PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
@@ -736,7 +831,10 @@ def _isolate_imports() -> None:
 
 
 def main(argv: list[str]) -> None:
+    global USER_NAMESPACE
     wire_path, memory_mb, file_mb = argv[1], int(argv[2]), int(argv[3])
+    if len(argv) > 5 and argv[4] == "namespaces":  # first: only a single thread may do this
+        USER_NAMESPACE = _enter_user_namespace(int(argv[5]))
     # The protocol keeps private copies of stdin/stdout; the submission's prints go to stderr.
     proto_in, proto_out = os.dup(0), os.dup(1)
     devnull = os.open(os.devnull, os.O_RDONLY)
