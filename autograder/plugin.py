@@ -17,7 +17,8 @@ marker, else ``--test-budget``, else ``test_budget_s``) and one student's assign
 submission's budget (``--submission-budget``, else ``submission_budget_s``), which worker starts
 (imports) count against too. A call may run until the earliest of the three ends. Once the
 submission's budget is spent, or its worker has crashed ``MAX_WORKER_CRASHES`` times, the
-remaining tests of that assignment fail at once, without starting a worker.
+remaining tests of that assignment fail at once, without starting a worker; a function whose calls
+crashed it ``MAX_FUNCTION_CRASHES`` times is not called again, and the others still are.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import math
 import os
 import time
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +55,13 @@ from .sandbox.process import FunctionRef, Sandbox
 from .seeds import config_dir, hidden_seed, instructor_secret, public_seed
 
 MAX_PRINTED_CHARS = 2000
-MAX_WORKER_CRASHES = 5
-"""How many times one student's worker for an assignment may crash (os._exit, a segfault, an
-unreadable reply) and be started again; after that the remaining tests fail without running."""
+MAX_FUNCTION_CRASHES = 2
+"""How many times calls of one function may crash one student's worker for an assignment
+(os._exit, a segfault, an unreadable reply); after that, that function's remaining calls fail
+without running, while the other functions keep being graded."""
+MAX_WORKER_CRASHES = 12
+"""How many times, in all, one student's worker for an assignment may crash and be started again;
+after that every remaining test fails without running."""
 
 _SESSION = pytest.StashKey["GradingSession"]()
 _STATE = pytest.StashKey[dict]()
@@ -294,7 +299,7 @@ class BudgetExceeded(CallTimeout):
 
 
 class TooManyCrashes(WorkerCrashed):
-    """The worker crashed MAX_WORKER_CRASHES times: the remaining tests were not run."""
+    """The worker crashed too often (in all, or in calls of one function): calls were not run."""
 
 
 def positive_seconds(value: float | str | None, what: str) -> float | None:
@@ -321,6 +326,14 @@ class SubmissionAccount:
     spent_s: float = 0.0
     crashes: int = 0
     last_crash: str = ""
+    crashes_by_function: dict[str, int] = field(default_factory=dict)
+    last_crash_by_function: dict[str, str] = field(default_factory=dict)
+
+    def crashed(self, function: str, how: str) -> None:
+        self.crashes += 1
+        self.last_crash = how
+        self.crashes_by_function[function] = self.crashes_by_function.get(function, 0) + 1
+        self.last_crash_by_function[function] = how
 
     @property
     def remaining_s(self) -> float:
@@ -333,12 +346,19 @@ class SubmissionAccount:
             f"{self.assignment} were not run"
         )
 
-    def stopped(self) -> StudentError | None:
-        """Why no more of this submission may run (None: it may run)."""
+    def stopped(self, function: str | None = None) -> StudentError | None:
+        """Why no more of this submission (or of ``function``) may run (None: it may run)."""
         if self.crashes >= MAX_WORKER_CRASHES:
             return TooManyCrashes(
                 f"The worker running {self.filename} crashed {self.crashes} times; the remaining "
                 f"tests were not run. The last time, {self.last_crash}"
+            )
+        if self.crashes_by_function.get(function, 0) >= MAX_FUNCTION_CRASHES:
+            return TooManyCrashes(
+                f"Calls of {function} crashed the worker running {self.filename} "
+                f"{self.crashes_by_function[function]} times, so {function} was not called again "
+                f"(the other functions still were). The last time, "
+                f"{self.last_crash_by_function[function]}"
             )
         if self.remaining_s <= 0:
             return BudgetExceeded(f"Not run: {self.over_budget()}.")
@@ -397,7 +417,7 @@ class SubmissionProxy:
         args = tuple(_to_wire(a) for a in args)
         kwargs = {k: _to_wire(v) for k, v in kwargs.items()}
         box, account = self._sandbox, self._account
-        stopped = account.stopped()
+        stopped = account.stopped(name)
         if stopped is not None:
             box.stop()
             raise stopped
@@ -425,8 +445,7 @@ class SubmissionProxy:
         try:
             value, printed = box.call(name, args, kwargs, timeout_s=timeout_s, call=self.last_call)
         except (WorkerCrashed, ProtocolError) as exc:
-            account.crashes += 1
-            account.last_crash = str(exc)
+            account.crashed(name, str(exc))
             raise
         except CallTimeout as exc:
             timed_out = exc

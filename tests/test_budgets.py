@@ -27,6 +27,7 @@ from autograder.errors import CallTimeout, LoadFailed, WorkerCrashed
 from autograder.gradebook import grader_version
 from autograder.intake import SubmittedFile
 from autograder.plugin import (
+    MAX_FUNCTION_CRASHES,
     MAX_WORKER_CRASHES,
     BudgetExceeded,
     SubmissionAccount,
@@ -72,11 +73,12 @@ for _name in {FUNCTIONS!r}:
 )
 
 # A slow import, then os._exit in every function.
+IMPORT_S = 0.3  # how long the crashing submission takes to import
 CRASHING = f"""
 import os
 import time
 
-time.sleep(1.0)
+time.sleep({IMPORT_S})
 
 
 def _answer(*args, **kwargs):
@@ -166,17 +168,33 @@ def test_a_worker_that_crashes_on_every_call_is_not_restarted_after_the_bound(tm
     started = time.monotonic()
     results = run_graders(folder, [L1], hidden=True, student="crash", submission_budget_s=1000)
     elapsed = time.monotonic() - started
-    assert len(results) > 2 * MAX_WORKER_CRASHES and sum(r.score for r in results) == 0
+    assert len(results) > MAX_WORKER_CRASHES + len(FUNCTIONS) and sum(r.score for r in results) == 0
     # One slow import per crash, then nothing: without the bound, one import per test.
-    assert elapsed < MAX_WORKER_CRASHES * 1.0 + MARGIN_S, elapsed
-    crashed, stopped = results[:MAX_WORKER_CRASHES], results[MAX_WORKER_CRASHES:]
-    for r in crashed:
-        assert r.status == "failed" and kind(r) == "WorkerCrashed", r
-        assert "exited with status 3" in r.output
-    for r in stopped:
-        assert r.status == "failed" and kind(r) == "TooManyCrashes", r
+    assert elapsed < MAX_WORKER_CRASHES * IMPORT_S + MARGIN_S, elapsed
+    crashed = [r for r in results if kind(r) == "WorkerCrashed"]
+    assert len(crashed) == MAX_WORKER_CRASHES
+    assert all(r.status == "failed" and "exited with status 3" in r.output for r in crashed)
+    stopped = [r for r in results if kind(r) == "TooManyCrashes"]
+    assert len(crashed) + len(stopped) == len(results)
+    last = results[results.index(crashed[-1]) + 1 :]
+    assert last and all(r in stopped for r in last)
+    for r in last:
         assert f"crashed {MAX_WORKER_CRASHES} times; the remaining tests were not run" in r.output
         assert "exited with status 3" in r.output  # how it crashed, the last time
+
+
+def test_a_function_that_crashes_the_worker_costs_only_its_own_tests(tmp_path):
+    source = REFERENCE + "\n\nimport os\n\n\ndef angle(x, y):\n    os._exit(3)\n"
+    results = run_graders(submission(tmp_path, source), [L1], hidden=True, student="one-crash")
+    angle = [r for r in results if "angle" in short(r)]
+    others = [r for r in results if r not in angle]
+    assert len(angle) > MAX_FUNCTION_CRASHES and others
+    assert all(r.status == "passed" for r in others)  # full marks for everything else
+    assert [kind(r) for r in angle[:MAX_FUNCTION_CRASHES]] == ["WorkerCrashed"] * 2
+    for r in angle[MAX_FUNCTION_CRASHES:]:
+        assert r.status == "failed" and kind(r) == "TooManyCrashes", r
+        assert "Calls of angle crashed the worker" in r.output
+        assert "the other functions still were" in r.output
 
 
 def test_a_slow_import_counts_against_the_submission_budget(tmp_path):
@@ -288,13 +306,19 @@ class SlowToLoad(FakeSandbox):
 def test_crashes_are_counted_and_bounded():
     box = FakeSandbox(crash=True)
     account = SubmissionAccount(L1, box.filename, budget_s=100.0)
-    for n in range(MAX_WORKER_CRASHES):
+    for n in range(MAX_FUNCTION_CRASHES):
         with pytest.raises(WorkerCrashed):
             SubmissionProxy(box, box.filename, 5.0, account=account).f(n)
+    with pytest.raises(TooManyCrashes, match=f"Calls of f crashed .* {MAX_FUNCTION_CRASHES} times"):
+        SubmissionProxy(box, box.filename, 5.0, account=account).f("again")
+    names = [f"g{i}" for i in range(MAX_WORKER_CRASHES - MAX_FUNCTION_CRASHES)]
+    for name in names:  # other functions may still crash it, up to the bound in all
+        with pytest.raises(WorkerCrashed):
+            getattr(SubmissionProxy(box, box.filename, 5.0, account=account), name)()
     assert account.crashes == MAX_WORKER_CRASHES
     with pytest.raises(TooManyCrashes, match=f"crashed {MAX_WORKER_CRASHES} times"):
-        SubmissionProxy(box, box.filename, 5.0, account=account).f("again")
-    assert len(box.timeouts) == MAX_WORKER_CRASHES  # the last one never reached the worker
+        SubmissionProxy(box, box.filename, 5.0, account=account).h()
+    assert len(box.timeouts) == MAX_WORKER_CRASHES  # the refused calls never reached the worker
     assert box.stopped >= 1
 
 
