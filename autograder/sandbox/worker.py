@@ -643,6 +643,9 @@ def _fork_relay(libc: ctypes.CDLL, in_namespace: bool) -> None:
         os._exit(1)
     pid = os.fork()
     if pid == 0:
+        # A session and process group of its own: killpg(0) from the submission reaches only
+        # its own processes, never the relay (which, in a user namespace, has the same uid).
+        os.setsid()
         libc.prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
         libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
         if not in_namespace and os.getppid() == 1:  # the relay is already gone
