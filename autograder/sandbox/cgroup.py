@@ -38,6 +38,43 @@ def _own_path(controller: str) -> str | None:
     return None
 
 
+V2_PARENT = "aimath"
+V2_CONTROLLERS = ("memory", "pids")
+
+
+def _controllers(folder: Path, knob: str) -> set[str]:
+    try:
+        return {c.lstrip("+") for c in (folder / knob).read_text().split()}
+    except OSError:
+        return set()
+
+
+def _enable(folder: Path) -> bool:
+    """Hand memory and pids to ``folder``'s children (True if they are, now or already)."""
+    if set(V2_CONTROLLERS) <= _controllers(folder, "cgroup.subtree_control"):
+        return True
+    if not set(V2_CONTROLLERS) <= _controllers(folder, "cgroup.controllers"):
+        return False
+    try:
+        (folder / "cgroup.subtree_control").write_text(" ".join(f"+{c}" for c in V2_CONTROLLERS))
+    except OSError:  # EBUSY: the group holds processes of its own
+        return False
+    return set(V2_CONTROLLERS) <= _controllers(folder, "cgroup.subtree_control")
+
+
+def _v2_parent() -> Path | None:
+    """The workers' parent group (``aimath`` at the top of the visible hierarchy), made if need be."""
+    top = CGROUP_ROOT
+    if not _enable(top):
+        return None
+    parent = top / V2_PARENT
+    try:
+        parent.mkdir(exist_ok=True)
+    except OSError:
+        return None
+    return parent if _enable(parent) else None
+
+
 @dataclass
 class WorkerCgroup:
     """The folders of one worker's cgroup (one per v1 controller, or one for v2)."""
@@ -85,10 +122,18 @@ class WorkerCgroup:
 
     @classmethod
     def _create_v2(cls, name: str, *, memory_mb: int, max_processes: int) -> WorkerCgroup | None:
-        own = _own_path("")
-        if own is None:
+        """A group below a parent of the workers' own, ``aimath``, where memory and pids are on.
+
+        cgroup v2 lets a group hand controllers to its children only while it holds no process
+        itself, so the grader's own group (which holds the grader) cannot be the parent. The
+        parent is made at the top of the hierarchy this process sees (the root, exempt from that
+        rule, on a host; a delegated subtree's top where that is where we are), and it never holds
+        a process. Where the controllers cannot be had, None: the caller says the cgroup is off.
+        """
+        parent = _v2_parent()
+        if parent is None:
             return None
-        folder = CGROUP_ROOT / own.lstrip("/") / name
+        folder = parent / name
         group = cls(version=2)
         try:
             folder.mkdir()
@@ -98,6 +143,8 @@ class WorkerCgroup:
             (folder / "memory.max").write_text(str(memory_mb * 1024 * 1024))
             with contextlib.suppress(OSError):
                 (folder / "memory.swap.max").write_text("0")
+            with contextlib.suppress(OSError):
+                (folder / "memory.oom.group").write_text("0")  # a child's OOM kills the child
         except OSError:
             group.remove()
             return None
