@@ -765,6 +765,15 @@ def _breach():
     ),
 ]
 
+# Tricks that would harm the machine if they ran with no sandbox at all (kill every process of
+# their user, fill /tmp, leave daemons): the benchmark's unprotected column leaves them out.
+HARMFUL = frozenset({
+    "kill_the_grader", "kill_classmates", "stderr_daemon", "detached_writer",
+    "overwrite_classmate", "fork_bomb", "memory_hog_children", "fill_tmp", "fill_scratch",
+    "fake_results_files",
+})  # fmt: skip
+assert HARMFUL <= {t.name for t in TRICKS}
+
 # Honest students graded in the same batch: their scores must not move.
 COLLUDER = """
 import os as _os
