@@ -145,11 +145,34 @@ def section_notebook_kernel() -> list[str]:
     ]
 
 
+def section_hostile_corpus() -> list[str]:
+    import hostile_corpus
+
+    head = stamp("hostile_corpus")
+    result = hostile_corpus.main([])
+    return [
+        "## The hostile corpus (benchmarks/hostile_corpus.py)",
+        "",
+        head,
+        "",
+        "Each trick of tests/hostile_corpus.py is a lec01 submission built on an honest twin (the",
+        "reference with l2_distance, angle and projection left as stubs); a breach would earn the",
+        "stubs' points. Graded alone (`run_graders`, as `aimath check --hidden`) and as one class",
+        "with the twin and three honest students (`aimath grade -j 2`), as root and as nobody; the",
+        "baseline column grades the harmless tricks alone with no sandbox protection at all",
+        "(`Limits(namespaces=False)`, as nobody). Call time limit 1 s.",
+        "",
+        *result["lines"],
+        "",
+    ]
+
+
 SECTIONS = {
     "sandbox_overhead": section_sandbox_overhead,
     "batch": section_batch,
     "nbgrader_agreement": section_nbgrader_agreement,
     "notebook_kernel": section_notebook_kernel,
+    "hostile_corpus": section_hostile_corpus,
 }
 
 

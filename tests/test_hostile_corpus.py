@@ -69,6 +69,21 @@ def scores_in(book: Path) -> dict[str, int]:
         return dict(db.execute("SELECT student, score FROM submissions"))
 
 
+def grader_errors_in(book: Path) -> dict[str, str]:
+    """What went wrong with each submission the grader could not grade, and with broken tests."""
+    with sqlite3.connect(book) as db:
+        found = dict(
+            db.execute("SELECT student, message FROM submissions WHERE status != 'graded'")
+        )
+        rows = db.execute(
+            "SELECT s.student, r.name, r.output FROM results r JOIN submissions s "
+            "ON s.id = r.submission_id WHERE r.status = 'error'"
+        ).fetchall()
+    for student, name, output in rows:
+        found.setdefault(student, f"{name}: {output}"[:500])
+    return found
+
+
 def grade_as(user: int | None, klass: Path, out: Path, tmp_path: Path) -> int:
     """Grade ``klass`` into ``out`` in this process (user None) or as ``user`` with the CLI."""
     if user is None:
@@ -122,9 +137,10 @@ def run_corpus(tmp_path: Path, user: int | None) -> None:
         time.sleep(2.5)  # longer than detached_writer waits before it writes
         assert server.connections == 0  # no worker reached the loopback server
     scores = scores_in(tmp_path / "out" / "gradebook.sqlite")
+    errors = grader_errors_in(tmp_path / "out" / "gradebook.sqlite")
     wrong = {s: (scores.get(s), want) for s, want in expected.items() if scores.get(s) != want}
-    assert not wrong, f"(score, expected) of the students whose score is not their twin's: {wrong}"
-    assert status == 0, status  # no grader error, though some tricks killed their own workers
+    assert not wrong, f"(score, expected) not the twin's: {wrong}; grader errors: {errors}"
+    assert status == 0 and not errors, (status, errors)  # though tricks killed their own workers
     assert live_processes_marked(fill.marker) == []  # no daemon, child or hog outlived grading
     assert corpus.leftovers(fill) == []  # nothing written to /tmp, /var/tmp, /dev/shm, the class
     assert digests(fill.klass) == before  # no submission (a classmate's) was changed
