@@ -280,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="Dask scheduler, e.g. tcp://host:8786 (default: a LocalCluster)")  # fmt: skip
     grade.add_argument("--reveal-hidden", action="store_true",
                        help="show hidden tests' output in the feedback files")  # fmt: skip
-    grade.add_argument("--call-timeout", type=float, metavar="S",
+    grade.add_argument("--call-timeout", type=_seconds, metavar="S",
                        help="time limit per call in seconds (default: each assignment's)")  # fmt: skip
     _add_budgets(grade)
     grade.add_argument("--course", type=Path, metavar="DIR",

@@ -332,6 +332,12 @@ def test_budgets_on_the_command_line_must_be_positive_numbers(option, verb, valu
     assert "must be a positive number of seconds" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "abc"])
+def test_the_call_time_limit_on_the_command_line_must_be_a_positive_number(value, capsys):
+    assert main(["grade", "examples/class", "--call-timeout", value]) == 2
+    assert "must be a positive number of seconds" in capsys.readouterr().err
+
+
 def test_budgets_given_to_functions_are_validated(tmp_path):
     for bad in (0, -1.0, math.nan, math.inf):
         with pytest.raises(ValueError, match="positive number of seconds"):
