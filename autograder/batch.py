@@ -372,12 +372,15 @@ def grade_class(
     timeout_s: float | None = None,
     test_budget_s: float | None = None,
     submission_budget_s: float | None = None,
+    deadlines: dict[str, str] | None = None,
     progress: Callable[[int], ProgressCallback] | None = None,
 ) -> ClassRun:
     """Grade every student in ``submissions_dir`` and write the gradebook, grades.csv and feedback.
 
     ``timeout_s``, ``test_budget_s`` and ``submission_budget_s`` replace the catalog's time limit
     per call and time budgets per test and per submission (seconds; None: the catalog's).
+    ``deadlines`` (ISO 8601 times by assignment, ``*`` for all) are recorded in the gradebook, to
+    which every submission's time (timestamp.txt or the file's modification time) is compared.
     ``progress(total)`` is called once with the number of students and returns a callable that is
     called as ``update(student, what, duration_s)`` after each student (graded, unchanged...).
     The output folder and its files are private to their owner (0700 and 0600).
@@ -432,6 +435,8 @@ def grade_class(
         lock.close()
         raise UsageError(f"{out_dir / 'gradebook.sqlite'} cannot be used: {exc}") from None
     try:
+        if deadlines:
+            book.set_deadlines(deadlines)
 
         def current_version(assignment: str) -> str:
             return grader_version(assignment, **limits)
@@ -570,7 +575,8 @@ def _records(
                 grader_version=versions[assignment], results=[] if error else mine,
                 status="error" if error else "graded",
                 message=error or "\n".join([*f.notes, *map(str, notes.get(assignment, ()))]),
-                duration_s=duration_s,
+                duration_s=duration_s, submitted_at=f.submitted_at,
+                submitted_from=f.submitted_from,
             )
         )  # fmt: skip
     return records, errors, duration_s

@@ -7,6 +7,13 @@ aimath check [ASSIGNMENT ...] [--submission PATH] [--hidden] [--json PATH]
 aimath grade SUBMISSIONS [--out DIR] [-j N] [--assignment A ...] [--force]
              [--executor local|dask] [--scheduler ADDRESS] [--reveal-hidden] [--call-timeout S]
              [--test-budget S] [--submission-budget S]
+aimath mutants [ASSIGNMENT ...] [-j N] [--sample K [--seed S]] [--id ID ...] [--report PATH]
+               [--force] [--call-timeout S] [--list] [--course DIR]
+aimath gradescope bundle ASSIGNMENT ... [--out autograder.zip] [--hidden-visibility V]
+                  [--reveal-hidden] [--course DIR] | run [--root /autograder]
+aimath export [--format canvas|moodle|csv] [--out DIR] [--to PATH] [--deadline [A=]TIME]
+              [--late-penalty PCT]
+aimath override STUDENT ASSIGNMENT SCORE --reason TEXT | --remove | --list [--out DIR]
 """
 
 from __future__ import annotations
@@ -158,9 +165,15 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from .batch import UsageError, grade_class
     from .feedback import ClassProgress, class_summary, print_class_summary
     from .gradebook import Gradebook
+    from .integrations.lms import late_lines, parse_deadlines
 
     console = Console(highlight=False)
     _use_course(args.course)
+    try:
+        deadlines = parse_deadlines(args.deadline or ())
+    except ValueError as exc:
+        print(f"aimath grade: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     _say_protections_off(console)
     try:
         with ClassProgress(console) as progress:
@@ -169,7 +182,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
                 force=args.force, executor=args.executor, scheduler=args.scheduler,
                 reveal_hidden=args.reveal_hidden, timeout_s=args.call_timeout,
                 test_budget_s=args.test_budget, submission_budget_s=args.submission_budget,
-                progress=progress.start,
+                deadlines=deadlines, progress=progress.start,
             )  # fmt: skip
     except UsageError as exc:
         print(f"aimath grade: {exc}", file=sys.stderr)
@@ -179,7 +192,128 @@ def cmd_grade(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     with Gradebook(args.out / "gradebook.sqlite") as book:
         print_class_summary(run, class_summary(book, run.recorded), console)
+        late = late_lines(book, run.recorded)
+    if late:
+        console.print(f"Late ({len(late)}; no penalty applied, see aimath export --late-penalty):",
+                      markup=False, soft_wrap=True)  # fmt: skip
+        for line in late:
+            console.print(f"  {line}", markup=False, soft_wrap=True)
     return run.exit_status
+
+
+def cmd_mutants(args: argparse.Namespace) -> int:
+    import os
+
+    from .mutants import (
+        MutantsError,
+        MutantsProgress,
+        list_mutants,
+        print_mutants_summary,
+        run_mutants,
+    )
+
+    console = Console(highlight=False)
+    _use_course(args.course)
+    if args.list:
+        try:
+            for mutant in list_mutants(args.assignment):
+                console.print(f"{mutant.id} {mutant.description}", soft_wrap=True, markup=False)
+        except MutantsError as exc:
+            print(f"aimath mutants: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        return EXIT_OK
+    _say_protections_off(console)
+    try:
+        with MutantsProgress(console) as progress:
+            run = run_mutants(
+                args.assignment, jobs=args.jobs or os.cpu_count() or 1, sample=args.sample,
+                seed=args.seed, report=args.report, only=args.id or (), force=args.force,
+                call_timeout_s=args.call_timeout, progress=progress.start,
+            )  # fmt: skip
+    except MutantsError as exc:
+        print(f"aimath mutants: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("aimath mutants: interrupted; run it again to finish (graded mutants are kept)",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_INTERRUPTED
+    print_mutants_summary(run, console)
+    return run.exit_status
+
+
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    from .integrations import gradescope
+
+    if args.action == "run":
+        return gradescope.run_autograder(args.root)
+    _use_course(args.course)
+    try:
+        report = gradescope.build_bundle(
+            args.assignment, args.out, hidden_visibility=args.hidden_visibility,
+            reveal_hidden=args.reveal_hidden,
+        )  # fmt: skip
+    except gradescope.BundleError as exc:
+        print(f"aimath gradescope bundle: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {report.out}: {len(report.members)} files, {report.size_bytes / 1024:.0f} KiB "
+          "(instructor-side: it holds the solutions and hidden graders; upload it to Gradescope "
+          "as the assignment's autograder)")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .gradebook import Gradebook
+    from .integrations.lms import export_grades, parse_deadlines
+
+    book_path = args.out / "gradebook.sqlite"
+    if not book_path.is_file():
+        print(f"aimath export: no gradebook at {book_path} (run aimath grade)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        deadlines = parse_deadlines(args.deadline or ())
+    except ValueError as exc:
+        print(f"aimath export: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    target = args.to or args.out / f"grades-{args.format}.csv"
+    with Gradebook(book_path) as book:
+        rows = export_grades(book, target, args.format, deadlines=deadlines,
+                             late_penalty_pct=args.late_penalty)  # fmt: skip
+    late = sum(r.late_by_s > 0 for r in rows)
+    overridden = sum(r.override is not None for r in rows)
+    print(f"wrote {target}: {len({r.student for r in rows})} students, "
+          f"{len({r.assignment for r in rows})} assignments, {late} late, {overridden} set by hand")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_override(args: argparse.Namespace) -> int:
+    from .gradebook import Gradebook, write_grades_csv
+
+    book_path = args.out / "gradebook.sqlite"
+    if not book_path.is_file():
+        print(f"aimath override: no gradebook at {book_path}", file=sys.stderr)
+        return EXIT_USAGE
+    with Gradebook(book_path) as book:
+        if args.list or not args.student:
+            for o in book.overrides().values():
+                print(f"{o.student} {o.assignment} {o.score:g} ({o.set_at}): {o.reason}")
+            return EXIT_OK
+        if args.assignment is None:
+            print("aimath override: give STUDENT ASSIGNMENT [SCORE]", file=sys.stderr)
+            return EXIT_USAGE
+        if args.remove:
+            if not book.remove_override(args.student, args.assignment):
+                print(f"aimath override: no override for {args.student} {args.assignment}",
+                      file=sys.stderr)  # fmt: skip
+                return EXIT_USAGE
+        else:
+            if args.score is None or not args.reason:
+                print("aimath override: give the SCORE and --reason", file=sys.stderr)
+                return EXIT_USAGE
+            book.set_override(args.student, args.assignment, args.score, reason=args.reason)
+        write_grades_csv(book, args.out / "grades.csv", book.students())
+    print(f"{'removed' if args.remove else 'set'}: {args.student} {args.assignment}; "
+          f"{args.out / 'grades.csv'} rewritten (regrades keep it)")  # fmt: skip
+    return EXIT_OK
 
 
 def _use_course(course: Path | None) -> None:
@@ -283,11 +417,97 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--call-timeout", type=_seconds, metavar="S",
                        help="time limit per call in seconds (default: each assignment's)")  # fmt: skip
     _add_budgets(grade)
+    grade.add_argument("--deadline", action="append", metavar="[ASSIGNMENT=]TIME",
+                       help="record a deadline (ISO 8601, e.g. 2026-03-01T23:59+09:00; for one "
+                            "assignment or all); late submissions are shown, never penalised")  # fmt: skip
     grade.add_argument("--course", type=Path, metavar="DIR",
                        help="the course repository with solutions/ and hidden/ "
                             "(default: $AIMATH_COURSE, this checkout, or the current folder)")  # fmt: skip
     grade.set_defaults(run=cmd_grade)
+
+    mutants = verbs.add_parser(
+        "mutants", help="mutation testing of the graders: grade mutants of the reference solutions"
+    )
+    mutants.add_argument("assignment", nargs="*", help="assignments to mutate (default: all)")
+    mutants.add_argument("-j", "--jobs", type=int, default=None,
+                         help="mutants graded at once (default: the number of cores; 1 grades "
+                              "in this process)")  # fmt: skip
+    mutants.add_argument("--sample", type=int, metavar="K",
+                         help="grade a random sample of K mutants per assignment "
+                              "(default: all)")  # fmt: skip
+    mutants.add_argument("--seed", type=int, default=0, metavar="S",
+                         help="seed of the sample (default: 0)")  # fmt: skip
+    mutants.add_argument("--id", action="extend", nargs="+", metavar="ID",
+                         help="grade only the mutants with these ids")  # fmt: skip
+    mutants.add_argument("--report", type=Path, default=Path("mutants"), metavar="PATH",
+                         help="report folder (one .md and .json per assignment, the store of "
+                              "outcomes), or a .md file (default: ./mutants)")  # fmt: skip
+    mutants.add_argument("--force", action="store_true",
+                         help="grade again mutants whose stored outcome is current")  # fmt: skip
+    mutants.add_argument("--call-timeout", type=_seconds, metavar="S",
+                         help="time limit per call in seconds, so also what a looping mutant "
+                              "costs (default: each assignment's)")  # fmt: skip
+    mutants.add_argument("--list", action="store_true",
+                         help="only list the mutants (id and change), grade nothing")  # fmt: skip
+    mutants.add_argument("--course", type=Path, metavar="DIR",
+                         help="the course repository with solutions/ and hidden/ "
+                              "(default: $AIMATH_COURSE, this checkout, or the current folder)")  # fmt: skip
+    mutants.set_defaults(run=cmd_mutants)
+    _add_integrations(verbs)
     return parser
+
+
+def _add_integrations(verbs) -> None:
+    """The verbs of autograder/integrations: gradescope, export (LMS), override; nbgrader."""
+    from .integrations.lms import FORMATS
+
+    export = verbs.add_parser("export", help="the gradebook as a Canvas, Moodle or CSV import")
+    export.add_argument("--format", choices=FORMATS, default="csv",
+                        help="canvas, moodle, or csv: one row per student and assignment (default)")  # fmt: skip
+    export.add_argument("--out", type=Path, default=Path("results"),
+                        help="the folder aimath grade wrote (default: ./results)")  # fmt: skip
+    export.add_argument("--to", type=Path, metavar="PATH",
+                        help="the file to write (default: OUT/grades-FORMAT.csv)")  # fmt: skip
+    export.add_argument("--deadline", action="append", metavar="[ASSIGNMENT=]TIME",
+                        help="deadlines (ISO 8601) besides those recorded by aimath grade")  # fmt: skip
+    export.add_argument("--late-penalty", type=float, metavar="PCT",
+                        help="take PCT percent of the score per started day late (default: none)")  # fmt: skip
+    export.set_defaults(run=cmd_export)
+
+    override = verbs.add_parser("override", help="set a grade by hand (kept across regrades)")
+    override.add_argument("student", nargs="?", help="the student id")
+    override.add_argument("assignment", nargs="?", help="the assignment")
+    override.add_argument("score", nargs="?", type=float, help="the grade to set")
+    override.add_argument("--reason", help="why (shown in exports)")
+    override.add_argument("--remove", action="store_true", help="drop the override")
+    override.add_argument("--list", action="store_true", help="list the overrides")
+    override.add_argument("--out", type=Path, default=Path("results"),
+                          help="the folder aimath grade wrote (default: ./results)")  # fmt: skip
+    override.set_defaults(run=cmd_override)
+
+    gradescope = verbs.add_parser("gradescope", help="Gradescope: the autograder zip, and its run")
+    actions = gradescope.add_subparsers(dest="action", required=True)
+    bundle = actions.add_parser(
+        "bundle", help="write the autograder zip to upload to Gradescope (instructor-side)"
+    )
+    bundle.add_argument("assignment", nargs="+", help="assignments the zip grades")
+    bundle.add_argument("--out", type=Path, default=Path("autograder.zip"),
+                        help="the zip to write (default: ./autograder.zip)")  # fmt: skip
+    bundle.add_argument("--hidden-visibility", default="after_published",
+                        choices=("after_published", "after_due_date", "hidden"),
+                        help="Gradescope visibility of hidden tests (default: after_published)")  # fmt: skip
+    bundle.add_argument("--reveal-hidden", action="store_true",
+                        help="keep hidden tests' output (their inputs and expected values) in "
+                             "results.json, shown with their visibility")  # fmt: skip
+    bundle.add_argument("--course", type=Path, metavar="DIR",
+                        help="the course repository with solutions/ and hidden/ "
+                             "(default: $AIMATH_COURSE, this checkout, or the current folder)")  # fmt: skip
+    run = actions.add_parser(
+        "run", help="what run_autograder calls: grade the submission, write results.json"
+    )
+    run.add_argument("--root", type=Path, default=Path("/autograder"),
+                     help="Gradescope's /autograder folder (default: /autograder)")  # fmt: skip
+    gradescope.set_defaults(run=cmd_gradescope)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,10 @@ Tables: ``students`` (id, where the submission came from, and why it was rejecte
 ``submissions`` (one row per student and assignment: the sha256 of the file, the grader version it
 was graded with, the score, and ``status`` 'graded' or 'error' when the grader broke), ``results``
 (one row per test) and ``runs``. A student's rows are replaced in a single transaction, so a killed
-run leaves every student either fully recorded or untouched, never half or twice.
+run leaves every student either fully recorded or untouched, never half or twice. ``submissions``
+also records when each file was handed in (nbgrader's timestamp.txt, else the file's modification
+time); ``deadlines`` holds the deadlines given to ``aimath grade --deadline``, and ``overrides``
+the grades an instructor set by hand (``aimath override``), which regrading never touches.
 """
 
 from __future__ import annotations
@@ -49,7 +52,9 @@ ENGINE_FILES = (
 # Modules that do not take part in grading one submission (changing them regrades nothing).
 NON_GRADING_FILES = (
     "__init__.py", "batch.py", "bundle.py", "cireport.py", "cli.py", "feedback.py", "gradebook.py",
-    "intake.py", "leakscan.py", "notebooks.py", "release.py", "report.py", "selfcheck.py",
+    "intake.py", "leakscan.py", "mutants.py", "notebooks.py", "release.py", "report.py",
+    "selfcheck.py",
+    "integrations/__init__.py", "integrations/gradescope.py", "integrations/lms.py",
 )  # fmt: skip
 
 SCHEMA = """
@@ -87,6 +92,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     duration_s REAL NOT NULL,
     run_id INTEGER NOT NULL REFERENCES runs(id),
     graded_at TEXT NOT NULL,
+    submitted_at TEXT,
+    submitted_from TEXT NOT NULL DEFAULT '',
     UNIQUE (student, assignment)
 );
 CREATE TABLE IF NOT EXISTS results (
@@ -106,7 +113,20 @@ CREATE TABLE IF NOT EXISTS results (
     PRIMARY KEY (submission_id, position),
     UNIQUE (submission_id, number)
 );
+CREATE TABLE IF NOT EXISTS deadlines (assignment TEXT PRIMARY KEY, due_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS overrides (
+    student TEXT NOT NULL,
+    assignment TEXT NOT NULL,
+    score REAL NOT NULL,
+    reason TEXT NOT NULL,
+    set_at TEXT NOT NULL,
+    PRIMARY KEY (student, assignment)
+);
 """
+# Columns added to ``submissions`` after its first version: a gradebook without them gets them.
+ADDED_COLUMNS = (("submitted_at", "TEXT"), ("submitted_from", "TEXT NOT NULL DEFAULT ''"))
+ALL_ASSIGNMENTS = "*"  # a deadline for every assignment without one of its own
+POINTS_POSSIBLE = "Points Possible"  # grades.csv's row of maximum points (as Canvas names it)
 
 
 def now() -> str:
@@ -125,6 +145,8 @@ class SubmissionRecord:
     status: SubmissionStatus = "graded"
     message: str = ""
     duration_s: float = 0.0
+    submitted_at: str | None = None  # ISO 8601, UTC
+    submitted_from: str = ""  # where submitted_at comes from
 
 
 @dataclass(frozen=True)
@@ -144,6 +166,8 @@ class StoredSubmission:
     n_errors: int
     run_id: int
     graded_at: str
+    submitted_at: str | None = None
+    submitted_from: str = ""
 
     def is_current(self, sha256: str, grader_version: str) -> bool:
         """True when this row grades exactly these files with these graders, without grader errors."""
@@ -171,6 +195,10 @@ class Gradebook:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
+            have = {row[1] for row in self.db.execute("PRAGMA table_info(submissions)")}
+            for column, kind in ADDED_COLUMNS:
+                if column not in have:
+                    self.db.execute(f"ALTER TABLE submissions ADD COLUMN {column} {kind}")
             row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None:
                 self.db.execute(
@@ -242,13 +270,14 @@ class Gradebook:
                 cursor = self.db.execute(
                     "INSERT INTO submissions (student, assignment, filename, sha256, "
                     "grader_version, status, message, score, max_score, n_tests, n_errors, "
-                    "duration_s, run_id, graded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "duration_s, run_id, graded_at, submitted_at, submitted_from) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         student, sub.assignment, sub.filename, sub.sha256, sub.grader_version,
                         sub.status, sub.message, sum(r.score for r in sub.results),
                         sum(r.max_score for r in sub.results), len(sub.results),
                         sum(r.status == "error" for r in sub.results), sub.duration_s, run_id,
-                        stamp,
+                        stamp, sub.submitted_at, sub.submitted_from,
                     ),
                 )  # fmt: skip
                 submission_id = cursor.lastrowid
@@ -279,7 +308,8 @@ class Gradebook:
         """Stored submissions (of one student, or of everyone), by student then catalog order."""
         query = (
             "SELECT student, assignment, filename, sha256, grader_version, status, message, "
-            "score, max_score, n_tests, n_errors, run_id, graded_at FROM submissions"
+            "score, max_score, n_tests, n_errors, run_id, graded_at, submitted_at, "
+            "submitted_from FROM submissions"
         )
         rows = (
             self.db.execute(query + " WHERE student = ?", (student,))
@@ -288,6 +318,44 @@ class Gradebook:
         )
         subs = [StoredSubmission(*row) for row in rows]
         return sorted(subs, key=lambda s: (s.student, _catalog_index(s.assignment)))
+
+    # -- deadlines and overrides -----------------------------------------------------------------
+    def set_deadlines(self, deadlines: dict[str, str]) -> None:
+        """Record deadlines (ISO 8601) by assignment (``ALL_ASSIGNMENTS``: every other one)."""
+        with self.transaction():
+            self.db.executemany(
+                "INSERT INTO deadlines VALUES (?, ?) ON CONFLICT (assignment) "
+                "DO UPDATE SET due_at = excluded.due_at",
+                sorted(deadlines.items()),
+            )
+
+    def deadlines(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT assignment, due_at FROM deadlines ORDER BY assignment"))
+
+    def set_override(self, student: str, assignment: str, score: float, *, reason: str) -> None:
+        """Set a student's grade for an assignment by hand; regrading keeps it."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO overrides VALUES (?, ?, ?, ?, ?) ON CONFLICT (student, assignment) "
+                "DO UPDATE SET score = excluded.score, reason = excluded.reason, "
+                "set_at = excluded.set_at",
+                (student, assignment, float(score), reason, now()),
+            )
+
+    def remove_override(self, student: str, assignment: str) -> bool:
+        """Drop a hand-set grade (the graded score counts again); False if there was none."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "DELETE FROM overrides WHERE student = ? AND assignment = ?", (student, assignment)
+            )
+        return cursor.rowcount > 0
+
+    def overrides(self) -> dict[tuple[str, str], Override]:
+        rows = self.db.execute(
+            "SELECT student, assignment, score, reason, set_at FROM overrides "
+            "ORDER BY student, assignment"
+        )
+        return {(r[0], r[1]): Override(*r) for r in rows}
 
     def problem(self, student: str) -> str | None:
         row = self.db.execute("SELECT problem FROM students WHERE id = ?", (student,)).fetchone()
@@ -318,6 +386,17 @@ class Gradebook:
             tags, execution_time in rows
         ]  # fmt: skip
         return sorted(results, key=lambda r: _catalog_index(r.assignment))  # stable: keeps order
+
+
+@dataclass(frozen=True)
+class Override:
+    """A grade an instructor set by hand, with the reason, kept across regrades."""
+
+    student: str
+    assignment: str
+    score: float
+    reason: str
+    set_at: str
 
 
 class _Transaction:
@@ -392,12 +471,22 @@ def grader_version(
 def grades_table(
     book: Gradebook, students: Iterable[str], assignments: Iterable[str] | None = None
 ) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of grades.csv: a student's score per assignment (empty: not submitted)."""
+    """Header and rows of grades.csv: a student's score per assignment (empty: not submitted).
+
+    The first row is ``Points Possible``: each assignment's maximum points (empty while nobody's
+    submission of it is graded) and their total. A grade set by hand (an override) replaces the
+    graded score.
+    """
     columns = list(assignments or ASSIGNMENTS)
+    subs = book.submissions()
     scores: dict[tuple[str, str], float] = {
-        (s.student, s.assignment): s.score for s in book.submissions() if s.status == "graded"
+        (s.student, s.assignment): s.score for s in subs if s.status == "graded"
     }
-    rows = []
+    scores.update({key: o.score for key, o in book.overrides().items()})
+    maxima = max_points(subs)
+    cells = [maxima.get(a) for a in columns]
+    total = sum(c for c in cells if c is not None)
+    rows = [[POINTS_POSSIBLE, *("" if c is None else f"{c:g}" for c in cells), f"{total:g}"]]
     for student in students:
         cells = [scores.get((student, a)) for a in columns]
         total = sum(c for c in cells if c is not None)
@@ -407,10 +496,23 @@ def grades_table(
     return ["student", *columns, "total"], rows
 
 
+def max_points(subs: Iterable[StoredSubmission]) -> dict[str, float]:
+    """Each assignment's maximum points, from its graded submissions (the latest graded)."""
+    latest: dict[str, StoredSubmission] = {}
+    for s in subs:
+        if (
+            s.status == "graded"
+            and s.n_tests
+            and (s.assignment not in latest or s.graded_at >= latest[s.assignment].graded_at)
+        ):
+            latest[s.assignment] = s
+    return {a: s.max_score for a, s in latest.items()}
+
+
 def write_grades_csv(
     book: Gradebook, path: Path, students: Iterable[str], assignments: Iterable[str] | None = None
 ) -> None:
-    """grades.csv: one row per student, columns in catalog order, then the total."""
+    """grades.csv: the maximum points, then one row per student, in catalog order, then totals."""
     header, rows = grades_table(book, students, assignments)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -15,10 +15,12 @@ files are read, never extracted as they are; notebooks are opened only by the sa
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import json
 import stat
+import time
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -31,6 +33,7 @@ from .course import STUB_MANIFEST, SUBMISSION_SUFFIXES
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_ZIP_MEMBERS = 1000
 MAX_ZIP_TOTAL_BYTES = 64 * 1024 * 1024
+TIMESTAMP_FILE = "timestamp.txt"  # nbgrader's submission time, in submitted/<student>/<assignment>/
 
 
 class SubmissionRejected(ValueError):
@@ -54,6 +57,8 @@ class SubmittedFile:
     filename: str
     data: bytes
     notes: tuple[str, ...] = ()
+    submitted_at: str | None = None  # ISO 8601 in UTC (see submission_time)
+    submitted_from: str = ""  # "timestamp.txt", "file modification time" or "zip entry time"
 
     @property
     def sha256(self) -> str:
@@ -91,10 +96,55 @@ def read_submission(entry: StudentEntry, assignments: list[str]) -> dict[str, Su
     for assignment in assignments:
         path, notes = find_assignment_file(entry.path, assignment)
         if path is not None:
+            when, source = submission_time(entry.path, assignment, path)
             files[assignment] = SubmittedFile(
-                assignment, path.name, _read_capped(path), tuple(notes)
+                assignment, path.name, _read_capped(path), tuple(notes), when, source
             )
     return files
+
+
+def submission_time(folder: Path, assignment: str, path: Path) -> tuple[str | None, str]:
+    """When a file was handed in, and how that is known: nbgrader's ``timestamp.txt`` (in the
+    assignment's folder or the student's), else the file's modification time."""
+    for candidate in (Path(folder) / assignment / TIMESTAMP_FILE, Path(folder) / TIMESTAMP_FILE):
+        if candidate.is_file() and not candidate.is_symlink():
+            with open(candidate, "rb") as f:
+                when = parse_time(f.read(200).decode("utf-8", "replace"))
+            if when is not None:
+                return when, TIMESTAMP_FILE
+    try:
+        return _iso(path.stat().st_mtime), "file modification time"
+    except OSError:
+        return None, ""
+
+
+def parse_time(text: str) -> str | None:
+    """An ISO 8601 time in UTC from nbgrader's ``2026-03-01 12:00:00.000000 UTC``, an ISO time
+    with an offset, or a local time without one; None if it is none of these."""
+    text = text.strip()
+    for suffix in (" UTC", "Z", " GMT"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)] + "+00:00"
+    try:
+        when = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.astimezone()  # a time without an offset is this computer's local time
+    return when.astimezone(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def _zip_time(info: zipfile.ZipInfo) -> str | None:
+    """A zip member's time stamp (zips store local time, without a time zone), in UTC."""
+    try:
+        return _iso(time.mktime((*info.date_time, 0, 0, -1)))
+    except (OverflowError, ValueError):
+        return None
+
+
+def _iso(timestamp: float) -> str:
+    when = datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc)
+    return when.isoformat(timespec="seconds")
 
 
 def find_assignment_file(folder: Path, assignment: str) -> tuple[Path | None, list[str]]:
@@ -209,10 +259,13 @@ def read_zip(path: Path, assignments: list[str]) -> dict[str, SubmittedFile]:
                     other_name = PurePosixPath(other.filename.replace("\\", "/")).name
                     if prefers_notebook(assignment, data, other_data):
                         notes = (_stub_note(filename, other_name),)
-                        data, filename = other_data, other_name
+                        data, filename, info = other_data, other_name, other
                     else:
                         notes = (_both_note(filename, other_name),)
-                files[assignment] = SubmittedFile(assignment, filename, data, notes)
+                when = _zip_time(info)
+                files[assignment] = SubmittedFile(
+                    assignment, filename, data, notes, when, "zip entry time"
+                )
             return files
     except SubmissionRejected:
         raise

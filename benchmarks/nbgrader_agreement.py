@@ -138,6 +138,8 @@ def grade_with_aimath(class_dir: Path, out: Path, *, jobs: int | None = None) ->
     scores = Scores(seconds=seconds)
     with open(out / "grades.csv", newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
+            if row["student"] == "Points Possible":  # the row of maximum points
+                continue
             value = row.get(ASSIGNMENT, "")
             scores.totals[row["student"]] = float(value) if value != "" else None
     db = sqlite3.connect(out / "gradebook.sqlite")

@@ -19,7 +19,7 @@ import pytest
 from autograder import batch, intake
 from autograder.batch import UsageError, grade_class, grade_payload, make_payload
 from autograder.cli import main
-from autograder.gradebook import Gradebook
+from autograder.gradebook import POINTS_POSSIBLE, Gradebook
 from autograder.intake import (
     StudentEntry,
     SubmissionRejected,
@@ -249,9 +249,10 @@ def test_grading_a_class_then_resuming_changes_and_force(tmp_path):
     assert gyu and all(r.status == "failed" and "could not be loaded" in r.output for r in gyu)
     assert any(r.hidden for r in book.results("ada"))  # hidden tests are graded
 
-    rows = list(csv.DictReader((out / "grades.csv").open()))
+    points, *rows = list(csv.DictReader((out / "grades.csv").open()))
     assert [r["student"] for r in rows] == run.students
     ada, bora, nobody = rows[0], rows[1], rows[5]
+    assert points["student"] == POINTS_POSSIBLE and points["total"] == ada["total"]
     assert float(ada["total"]) == subs["ada", L1].max_score + subs["ada", L2].max_score
     assert bora[L2] == "" and nobody[L1] == "" and nobody["total"] == "0"
     for student in run.students:
@@ -276,7 +277,7 @@ def test_grading_a_class_then_resuming_changes_and_force(tmp_path):
     assert ("ada", L2) not in subs and subs["bora", L1].score == subs["bora", L1].max_score
     assert subs["bora", L1].run_id > runs_before["bora", L1]
     assert subs["ada", L1].run_id == runs_before["ada", L1]
-    assert next(csv.DictReader((out / "grades.csv").open()))[L2] == ""
+    assert list(csv.DictReader((out / "grades.csv").open()))[1][L2] == ""  # after the points
 
     # --force regrades (here only lec02) even though nothing changed.
     forced = grade(folder, out, force=True, assignments=[L2])
@@ -414,7 +415,7 @@ def test_ctrl_c_stops_soon_with_130_and_leaves_feedback_only_for_graded_students
     graded = committed_students(out)
     assert 1 <= len(graded) < 4
     assert {p.stem for p in (out / "feedback").glob("*.json")} == graded
-    rows = list(csv.DictReader((out / "grades.csv").open()))
+    rows = list(csv.DictReader((out / "grades.csv").open()))[1:]  # after the maximum points
     assert {r["student"] for r in rows} == graded
 
 

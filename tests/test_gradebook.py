@@ -131,6 +131,7 @@ def test_grades_csv_columns_are_stable_and_ids_cannot_be_formulas(book, tmp_path
     rows = list(csv.reader(path.open()))
     assert rows == [
         ["student", "lec01_vectors", "lec02_matrices", "total"],
+        ["Points Possible", "6", "6", "12"],  # the maximum points, as Canvas names the row
         ["amy", "4", "4", "8"],
         ["zoe", "", "4", "4"],
         ["'=cmd()", "4", "", "4"],
