@@ -418,6 +418,10 @@ def _catalog_index(assignment: str) -> int:
 
 
 # -- grader version -----------------------------------------------------------------------------
+# Files beside the graders that take no part in grading: the mutant probes' inputs.
+NOT_GRADING = frozenset({"probes.py"})
+
+
 def grader_version(
     assignment: str,
     *,
@@ -448,8 +452,10 @@ def grader_version(
     graders = package_dir / "graders" / assignment
     hidden = Path(hidden_dir or default_hidden_dir()) / assignment
     files = [(name, package_dir / name) for name in ENGINE_FILES]
-    files += [(f"graders/{assignment}/{p.name}", p) for p in sorted(graders.glob("*.py"))]
-    files += [(f"hidden/{assignment}/{p.name}", p) for p in sorted(hidden.glob("*.py"))]
+    files += [(f"graders/{assignment}/{p.name}", p) for p in sorted(graders.glob("*.py"))
+              if p.name not in NOT_GRADING]  # fmt: skip
+    files += [(f"hidden/{assignment}/{p.name}", p) for p in sorted(hidden.glob("*.py"))
+              if p.name not in NOT_GRADING]  # fmt: skip
     files.append((f"solutions/{assignment}.py", solutions_dir / f"{assignment}.py"))
     digest = hashlib.sha256()
     for name, path in files:

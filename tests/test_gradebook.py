@@ -240,3 +240,17 @@ def test_make_private_dir_tightens_a_shared_folder_and_says_so(tmp_path, open_um
     warning = make_private_dir(shared)
     assert warning and "mode 0755" in warning and "now 0700" in warning
     assert mode(shared) == 0o700
+
+
+def test_the_mutant_probes_beside_the_hidden_graders_do_not_change_the_grader_version(tmp_path):
+    import shutil
+
+    from autograder.course import default_hidden_dir
+
+    hidden = tmp_path / "hidden"
+    shutil.copytree(default_hidden_dir() / "lec01_vectors", hidden / "lec01_vectors")
+    before = grader_version("lec01_vectors", hidden_dir=hidden)
+    (hidden / "lec01_vectors" / "probes.py").write_text("# other probe inputs\n")
+    assert grader_version("lec01_vectors", hidden_dir=hidden) == before
+    (hidden / "lec01_vectors" / "test_hidden.py").write_text("# other tests\n")
+    assert grader_version("lec01_vectors", hidden_dir=hidden) != before
