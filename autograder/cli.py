@@ -14,6 +14,8 @@ aimath gradescope bundle ASSIGNMENT ... [--out autograder.zip] [--hidden-visibil
 aimath export [--format canvas|moodle|csv] [--out DIR] [--to PATH] [--deadline [A=]TIME]
               [--late-penalty PCT]
 aimath override STUDENT ASSIGNMENT SCORE --reason TEXT | --remove | --list [--out DIR]
+aimath nbgrader export COURSE_DIR [ASSIGNMENT ...] [--course-id ID] [--course DIR]
+                | import --db URL [--out DIR] [--course-id ID]
 """
 
 from __future__ import annotations
@@ -198,6 +200,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
                       markup=False, soft_wrap=True)  # fmt: skip
         for line in late:
             console.print(f"  {line}", markup=False, soft_wrap=True)
+    if args.nbgrader_db:
+        _import_to_nbgrader(args.out, args.nbgrader_db, args.nbgrader_course_id)
     return run.exit_status
 
 
@@ -258,6 +262,46 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
     print(f"wrote {report.out}: {len(report.members)} files, {report.size_bytes / 1024:.0f} KiB "
           "(instructor-side: it holds the solutions and hidden graders; upload it to Gradescope "
           "as the assignment's autograder)")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_nbgrader(args: argparse.Namespace) -> int:
+    from .integrations import nbgrader
+
+    if args.action == "import":
+        return _import_to_nbgrader(args.out, args.db, args.course_id)
+    _use_course(args.course)
+    try:
+        report = nbgrader.export_course(args.course_dir, args.assignment,
+                                        course_id=args.course_id)  # fmt: skip
+    except nbgrader.ExportError as exc:
+        print(f"aimath nbgrader export: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for export in report.assignments:
+        print(f"{export.summary()}: {export.notebook}")
+        for test in export.left_out:
+            print(f"  left out {test.name} ({test.points:g} points): {test.reason}")
+    print(f"wrote the nbgrader course {report.course_dir} (instructor-side: source/ holds the "
+          "solutions and hidden tests); release with `nbgrader generate_assignment ASSIGNMENT` "
+          "there")  # fmt: skip
+    return EXIT_OK
+
+
+def _import_to_nbgrader(out: Path, db_url: str, course_id: str) -> int:
+    from .gradebook import Gradebook
+    from .integrations.nbgrader import import_scores
+
+    book_path = out / "gradebook.sqlite"
+    if not book_path.is_file():
+        print(f"aimath nbgrader import: no gradebook at {book_path} (run aimath grade)",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    with Gradebook(book_path) as book:
+        report = import_scores(book, db_url, course_id=course_id)
+    print(f"nbgrader gradebook {db_url}: {report.submissions} submissions, {report.grades} grades "
+          f"(course {course_id})")  # fmt: skip
+    for line in report.skipped:
+        print(f"  skipped {line}")
     return EXIT_OK
 
 
@@ -423,6 +467,11 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--course", type=Path, metavar="DIR",
                        help="the course repository with solutions/ and hidden/ "
                             "(default: $AIMATH_COURSE, this checkout, or the current folder)")  # fmt: skip
+    grade.add_argument("--nbgrader-db", metavar="URL",
+                       help="also write the scores into this nbgrader gradebook (e.g. "
+                            "sqlite:///course/gradebook.db), as aimath nbgrader import does")  # fmt: skip
+    grade.add_argument("--nbgrader-course-id", default="aimath",
+                       help="nbgrader's course id for --nbgrader-db (default: aimath)")  # fmt: skip
     grade.set_defaults(run=cmd_grade)
 
     mutants = verbs.add_parser(
@@ -508,6 +557,29 @@ def _add_integrations(verbs) -> None:
     run.add_argument("--root", type=Path, default=Path("/autograder"),
                      help="Gradescope's /autograder folder (default: /autograder)")  # fmt: skip
     gradescope.set_defaults(run=cmd_gradescope)
+
+    nbgrader = verbs.add_parser("nbgrader", help="nbgrader: export a course, import scores")
+    actions = nbgrader.add_subparsers(dest="action", required=True)
+    export = actions.add_parser(
+        "export", help="write an nbgrader course of the assignments (instructor-side)"
+    )
+    export.add_argument("course_dir", type=Path, help="the nbgrader course folder to write")
+    export.add_argument("assignment", nargs="*", help="assignments to export (default: all)")
+    export.add_argument("--course-id", default="aimath",
+                        help="nbgrader's course id (default: aimath)")  # fmt: skip
+    export.add_argument("--course", type=Path, metavar="DIR",
+                        help="the course repository with solutions/ and hidden/ "
+                             "(default: $AIMATH_COURSE, this checkout, or the current folder)")  # fmt: skip
+    into = actions.add_parser(
+        "import", help="write aimath's scores into nbgrader's gradebook (formgrader shows them)"
+    )
+    into.add_argument("--db", required=True, metavar="URL",
+                      help="nbgrader's gradebook, e.g. sqlite:///course/gradebook.db")  # fmt: skip
+    into.add_argument("--out", type=Path, default=Path("results"),
+                      help="the folder aimath grade wrote (default: ./results)")  # fmt: skip
+    into.add_argument("--course-id", default="aimath",
+                      help="nbgrader's course id (default: aimath)")  # fmt: skip
+    nbgrader.set_defaults(run=cmd_nbgrader)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -55,6 +55,7 @@ NON_GRADING_FILES = (
     "intake.py", "leakscan.py", "mutants.py", "notebooks.py", "release.py", "report.py",
     "selfcheck.py",
     "integrations/__init__.py", "integrations/gradescope.py", "integrations/lms.py",
+    "integrations/nbgrader.py",
 )  # fmt: skip
 
 SCHEMA = """
