@@ -183,11 +183,14 @@ def check_close(
     name: str | None = None,
     rtol: float = DEFAULT_RTOL,
     atol: float = DEFAULT_ATOL,
+    require_ndarray: bool = False,
 ) -> None:
     """Pass when ``actual`` equals ``expected`` within ``atol + rtol * |expected|`` everywhere.
 
     ``expected`` is a number or an array. A number expects a number (a 0-d array will do); an array
-    accepts array-likes of the same shape. NaN matches NaN and infinities match themselves.
+    accepts array-likes of the same shape, or, with ``require_ndarray``, only a numpy array (for
+    functions documented as returning an ndarray: a list of the right values fails, saying so).
+    NaN matches NaN and infinities match themselves.
     """
     actual, expected = _plain_number(actual, name), _plain_number(expected)
     exp = np.asarray(expected)
@@ -219,6 +222,8 @@ def check_close(
     with np.errstate(invalid="ignore", over="ignore"):
         ok = np.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
         if ok.all():
+            if require_ndarray and exp.ndim > 0:
+                _require_ndarray(actual, name, "", "the values are right")
             return
         abs_err = np.abs(a - e)
         rel_err = abs_err / np.maximum(np.abs(e), np.finfo(np.float64).tiny)
@@ -241,13 +246,30 @@ def check_close(
     )  # fmt: skip
 
 
-def check_shape(actual: Any, expected_shape: tuple[int, ...], *, name: str | None = None) -> None:
-    """Pass when ``actual`` is an array (or array-like) of exactly ``expected_shape``."""
+def _require_ndarray(actual: Any, name: str | None, what: str, what_is_right: str) -> None:
+    """Fail unless ``actual`` is a numpy array (``require_ndarray``): say what it is instead."""
+    if type(actual) is not np.ndarray:
+        raise _fail(name, f"returned {what}{_a(actual)}; expected a numpy array ({what_is_right}: "
+                    "convert it with np.asarray before returning, as the docstring says)",
+                    f"returned: {format_value(actual)}")  # fmt: skip
+
+
+def check_shape(
+    actual: Any,
+    expected_shape: tuple[int, ...],
+    *,
+    name: str | None = None,
+    require_ndarray: bool = False,
+) -> None:
+    """Pass when ``actual`` is an array (or array-like) of exactly ``expected_shape``; with
+    ``require_ndarray``, a numpy array only."""
     expected_shape = tuple(expected_shape)
     act = _as_array(actual, name, np.zeros(expected_shape))
     if act.shape != expected_shape:
         raise _fail(name, f"returned an array of shape {act.shape}; expected shape {expected_shape}",
                     f"returned: {format_value(actual)}")  # fmt: skip
+    if require_ndarray:
+        _require_ndarray(actual, name, "", "the shape is right")
 
 
 def check_equal(actual: Any, expected: Any, *, name: str | None = None) -> None:
@@ -361,9 +383,11 @@ def check_converged(
     atol: float = CONVERGENCE_ATOL,
     rtol: float = 0.0,
     n_iter_tol: int = DEFAULT_N_ITER_TOL,
+    require_ndarray: bool = False,
 ) -> None:
     """Pass when ``actual`` is ``(point, n_iterations)`` with the point at the expected minimum
-    (within ``atol + rtol * |expected|``) and the count within ``n_iter_tol`` of the reference's.
+    (within ``atol + rtol * |expected|``) and the count within ``n_iter_tol`` of the reference's;
+    with ``require_ndarray``, the point must be a numpy array (a list at the minimum fails).
 
     The message tells a wrong minimum (sign of the update? derivative?) from the right minimum in
     the wrong number of steps (what is counted, when the loop stops), and gives both counts.
@@ -397,6 +421,8 @@ def check_converged(
             "Check what you count (each update once) and when the loop stops "
             "(while the gradient's size is above epsilon).",
         )  # fmt: skip
+    if require_ndarray:
+        _require_ndarray(point, name, "the point as ", "it is the right minimum")
 
 
 _NON_FINITE = ("Infinity", "NegativeInfinity", "ComplexInfinity", "NaN")

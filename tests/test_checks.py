@@ -107,6 +107,28 @@ def test_check_shape():
     )
 
 
+def test_require_ndarray_fails_a_list_of_the_right_values_saying_so():
+    expected = np.array([1.0, 2.0])
+    check_close(np.array([1, 2]), expected, name="f(x)", require_ndarray=True)
+    check_close(np.float64(2.0), 2.0, name="f(x)", require_ndarray=True)  # numbers stay numbers
+    for actual in ([1.0, 2.0], (1.0, 2.0)):
+        check_close(actual, expected, name="f(x)")  # array-likes pass by default
+        msg = fails(check_close, actual, expected, name="f(x)", require_ndarray=True)
+        kind = type(actual).__name__
+        assert msg.startswith(
+            f"f(x) returned a {kind}; expected a numpy array (the values are right"
+        )
+        assert "np.asarray" in msg
+    # Wrong values or shapes are reported as such first.
+    msg = fails(check_close, [1.0, 3.0], expected, name="f(x)", require_ndarray=True)
+    assert "returned wrong values: 1 of 2 elements differ" in msg
+    msg = fails(check_close, [1.0], expected, name="f(x)", require_ndarray=True)
+    assert "shape (1,); expected shape (2,)" in msg
+    check_shape(np.zeros(3, dtype=int), (3,), name="f", require_ndarray=True)
+    msg = fails(check_shape, [0, 1, 2], (3,), name="f", require_ndarray=True)
+    assert msg.startswith("f returned a list; expected a numpy array (the shape is right")
+
+
 def test_check_equal():
     check_equal([1, (2, "a")], [1, (2, "a")], name="f")
     check_equal(np.array([1, 2]), np.array([1, 2]), name="f")
@@ -185,6 +207,16 @@ def test_check_converged_tells_wrong_minimum_from_wrong_count():
     assert "expected a pair" in fails(check_converged, -1.0, -1.0, 673, name="gd")
     assert "whole number" in fails(check_converged, (-1.0, 2.5), -1.0, 673, name="gd")
     assert "whole number" in fails(check_converged, (-1.0, None), -1.0, 673, name="gd")
+
+
+def test_check_converged_require_ndarray_for_the_point():
+    check_converged((np.zeros(2), 3), np.zeros(2), 3, name="gd", require_ndarray=True)
+    check_converged(([0.0, 0.0], 3), np.zeros(2), 3, name="gd")
+    msg = fails(check_converged, ([0.0, 0.0], 3), np.zeros(2), 3, name="gd", require_ndarray=True)
+    assert msg.startswith("gd returned the point as a list; expected a numpy array")
+    # A wrong count is still told first.
+    msg = fails(check_converged, ([0.0, 0.0], 4), np.zeros(2), 3, name="gd", require_ndarray=True)
+    assert "reached the right minimum, but after 4 updates" in msg
 
 
 def test_check_symbolic():

@@ -20,7 +20,7 @@ import pytest
 from autograder.course import ASSIGNMENTS
 
 REPO = Path(__file__).resolve().parents[1]
-PUBLIC_POINTS = {"lec01_vectors": 25, "lec02_matrices": 27, "lec03_gradient_descent": 29,
+PUBLIC_POINTS = {"lec01_vectors": 25, "lec02_matrices": 29, "lec03_gradient_descent": 29,
                  "lec04_sgd": 30}  # fmt: skip
 
 
@@ -113,7 +113,7 @@ def test_a_regular_install_of_the_wheel_grades(wheel, tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     tests = results_of(out)
     assert any(t["extra_data"]["hidden"] for t in tests)
-    assert sum(t["score"] for t in tests) == sum(t["max_score"] for t in tests) == 38 + 43
+    assert sum(t["score"] for t in tests) == sum(t["max_score"] for t in tests) == 38 + 45
 
     # And grades a class with it.
     klass = tmp_path / "class"
@@ -124,7 +124,7 @@ def test_a_regular_install_of_the_wheel_grades(wheel, tmp_path):
                cwd=tmp_path, env=env)  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
     grades = (tmp_path / "results" / "grades.csv").read_text().splitlines()
-    assert grades[1].startswith("Points Possible,38,") and grades[2].startswith("ada,38,43,")
+    assert grades[1].startswith("Points Possible,38,") and grades[2].startswith("ada,38,45,")
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +186,7 @@ def test_the_bundle_installs_from_its_git_repository_and_self_checks(bundle, tmp
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert points(results_of(out)) == PUBLIC_POINTS
     assert 'failures="0"' in junit.read_text()
-    assert "111/111" in (tmp_path / "summary.md").read_text()
+    assert "113/113" in (tmp_path / "summary.md").read_text()
 
 
 def test_the_bundle_installs_with_pip_install_dir(bundle, tmp_path):

@@ -118,13 +118,15 @@ def test_hidden_angle_parallel(sub, ref, rng):
 
 @pytest.mark.points(1)
 def test_hidden_angle_zero_vector(sub, ref, rng):
-    """angle: zero vectors of unseen lengths raise ValueError"""
+    """angle: zero vectors of unseen lengths, and a broadcastable mismatch, raise ValueError"""
     n = int(rng.integers(2, 10))
     x, y = rng.normal(size=n), rng.normal(size=n)
     check_close(sub.angle(x, y), ref.angle(x, y), name=sub.last_call)
     check_raises(ValueError, sub.angle, x, np.zeros(n))
     check_raises(ValueError, sub.angle, np.zeros(n), y)
     check_raises(ValueError, sub.angle, np.zeros(n), np.zeros(n))
+    check_raises(ValueError, sub.angle, x, rng.normal(size=1))
+    check_raises(ValueError, sub.angle, rng.normal(size=1), y)
 
 
 @pytest.mark.points(2)

@@ -8,7 +8,11 @@ from sympy.abc import x, y
 
 from autograder.arguments import lecture_function
 from autograder.checks import check_close, check_converged, check_symbolic
-from autograder.graders.lec03_gradient_descent.support import pair
+from autograder.graders.lec03_gradient_descent.support import (
+    pair,
+    pythagorean_start,
+    random_quadratic,
+)
 
 pytestmark = pytest.mark.hidden
 
@@ -51,13 +55,37 @@ def test_hidden_func_gradient(sub, ref, rng):
 
 @pytest.mark.points(2)
 def test_hidden_gradient_descent(sub, ref, rng):
-    """gradient_descent: the lecture's func from unseen start points, learning rates and epsilons"""
+    """gradient_descent: the lecture's func and another from unseen starts, rates and epsilons"""
     for _ in range(2):
         x0 = float(rng.uniform(-10, 8))
         lr = float(rng.choice([0.05, 0.1, 0.25]))
         eps = float(rng.choice([1e-4, 1e-6, 1e-7]))
         point, n = ref.gradient_descent(ref.func, x0, lr_rate=lr, epsilon=eps)
         result = sub.gradient_descent(sub.func, x0, lr_rate=lr, epsilon=eps)
+        check_converged(result, float(point), n, name=sub.last_call, atol=POINT_ATOL)
+    f = lecture_function(random_quadratic(rng), x)
+    x0, lr, eps = float(rng.uniform(-8, 8)), float(rng.choice([0.04, 0.08])), 1e-6
+    point, n = ref.gradient_descent(f.trusted(), x0, lr_rate=lr, epsilon=eps)
+    result = sub.gradient_descent(f, x0, lr_rate=lr, epsilon=eps)
+    check_converged(result, float(point), n, name=sub.last_call, atol=POINT_ATOL)
+
+
+@pytest.mark.points(1)
+def test_hidden_gradient_descent_epsilon_boundary(sub, ref, rng):
+    """gradient_descent: unseen runs whose |slope| reaches exactly epsilon, where they must stop"""
+    # c (x - b)² with lr_rate (1 - r) / (2c) multiplies the slope 2c (x - b) by r at every update,
+    # exactly in floats: from b ± 2^j, |slope| = 2c 2^j |r|^k, which is epsilon for k = m. The m
+    # are large enough that one update more or less moves the point by less than POINT_ATOL, so
+    # such a run is told it reached the right minimum in the wrong number of updates.
+    for c, r, m_range in ((1, -0.5, (14, 20)), (2, 0.5, (14, 20)), (2, 0.25, (8, 11))):
+        b, j, m = int(rng.integers(-5, 6)), int(rng.integers(-1, 2)), int(rng.integers(*m_range))
+        f = lecture_function(c * (x - b) ** 2, x)
+        x0 = b + float(rng.choice([-1.0, 1.0])) * 2.0**j
+        lr, eps = (1 - r) / (2 * c), 2 * c * 2.0**j * abs(r) ** m
+        point, n = ref.gradient_descent(f.trusted(), x0, lr_rate=lr, epsilon=eps)
+        if n != m:  # the grader's own check, before any call to the submission
+            raise RuntimeError("the reference's run missed the boundary |slope| == epsilon")
+        result = sub.gradient_descent(f, x0, lr_rate=lr, epsilon=eps)
         check_converged(result, float(point), n, name=sub.last_call, atol=POINT_ATOL)
 
 
@@ -90,12 +118,12 @@ def test_hidden_eval_gradient(sub, ref, rng):
     """eval_gradient: unseen functions of x and y at unseen points"""
     v = rng.uniform(-5, 5, size=2)
     check_close(sub.eval_gradient(sub.func_multi, v), ref.eval_gradient(ref.func_multi, v),
-                name=sub.last_call)  # fmt: skip
+                name=sub.last_call, require_ndarray=True)  # fmt: skip
     for expr in (2 * (x - 1) ** 2 + (y + 1) ** 2 + x * y, x**3 * y - y**2, x * sym.cos(y)):
         v = rng.uniform(-2, 2, size=2)
         expected = ref.eval_gradient(lecture_function(expr, x, y).trusted(), v)
         check_close(sub.eval_gradient(lecture_function(expr, x, y), v), expected,
-                    name=sub.last_call)  # fmt: skip
+                    name=sub.last_call, require_ndarray=True)  # fmt: skip
 
 
 @pytest.mark.points(2)
@@ -105,7 +133,28 @@ def test_hidden_gradient_descent_multi(sub, ref, rng):
         pt = rng.uniform(-4, 4, size=2)
         point, n = ref.gradient_descent_multi(ref.func_multi, pt, lr_rate=lr, epsilon=eps)
         result = sub.gradient_descent_multi(sub.func_multi, pt, lr_rate=lr, epsilon=eps)
-        check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
+        check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL,
+                        require_ndarray=True)  # fmt: skip
+
+
+@pytest.mark.points(1)
+def test_hidden_gradient_descent_multi_epsilon_boundary(sub, ref, rng):
+    """gradient_descent_multi: unseen runs whose gradient norm reaches exactly epsilon, and stop"""
+    # c ((x - a)² + (y - b)²) with lr_rate (1 - r) / (2c) multiplies the gradient by r at every
+    # update, exactly in floats; from (a, b) + (±p, ±q) 2^j, with p² + q² = h², its norm is
+    # 2c h 2^j |r|^k, which is epsilon for k = m (large enough that one update more or less moves
+    # the point by less than POINT_ATOL: the wrong number of updates, not a wrong minimum).
+    for c, r in ((1, 0.5), (2, -0.5)):
+        a, b = (int(k) for k in rng.integers(-4, 5, size=2))
+        j, m = int(rng.integers(-1, 2)), int(rng.integers(17, 22))
+        f = lecture_function(c * ((x - a) ** 2 + (y - b) ** 2), x, y)
+        offset, h = pythagorean_start(rng, j)
+        pt, lr, eps = np.array([a, b]) + offset, (1 - r) / (2 * c), 2 * c * h * 2.0**j * abs(r) ** m
+        point, n = ref.gradient_descent_multi(f.trusted(), pt, lr_rate=lr, epsilon=eps)
+        if n != m:  # the grader's own check, before any call to the submission
+            raise RuntimeError("the reference's run missed the boundary ||gradient|| == epsilon")
+        result = sub.gradient_descent_multi(f, pt, lr_rate=lr, epsilon=eps)
+        check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL, require_ndarray=True)
 
 
 @pytest.mark.points(2)
@@ -121,4 +170,5 @@ def test_hidden_gradient_descent_multi_other_functions(sub, ref, rng):
             lecture_function(expr, x, y).trusted(), pt, lr_rate=lr
         )
         result = sub.gradient_descent_multi(lecture_function(expr, x, y), pt, lr_rate=lr)
-        check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
+        check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL,
+                        require_ndarray=True)  # fmt: skip

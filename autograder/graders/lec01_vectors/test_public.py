@@ -18,6 +18,14 @@ X = np.array([1, 7, 2])
 Y = np.array([5, 2, 1])
 
 
+def mismatched(rng):
+    """Random vectors of unseen lengths that differ: (n,) and (1,), which numpy broadcasts (only an
+    explicit shape check catches them), and (n,) and (n + k,), both ways round."""
+    n = int(rng.integers(2, 10))
+    x, one, longer = rng.normal(size=n), rng.normal(size=1), rng.normal(size=n + rng.integers(1, 4))
+    return [(x, one), (one, x), (x, longer), (longer, x)]
+
+
 def _oracle_angle(x, y):
     cos = np.dot(x, y) / (np.linalg.norm(x) * np.linalg.norm(y))
     return np.arccos(np.clip(cos, -1.0, 1.0))
@@ -44,6 +52,8 @@ def test_hadamard_shape_mismatch(sub, rng):
     # Shapes (3,) and (1,) broadcast in numpy, so only an explicit shape check catches them.
     check_raises(ValueError, sub.hadamard, np.array([1.0, 2.0, 3.0]), np.array([2.0]))
     check_raises(ValueError, sub.hadamard, np.array([2.0]), np.array([1.0, 2.0, 3.0]))
+    for x, y in mismatched(rng):
+        check_raises(ValueError, sub.hadamard, x, y)
 
 
 # -- norms -----------------------------------------------------------------------------------
@@ -105,6 +115,8 @@ def test_l1_distance_shape_mismatch(sub, rng):
     check_close(sub.l1_distance(x, y), np.sum(np.abs(x - y)), name=sub.last_call)
     check_raises(ValueError, sub.l1_distance, np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0]))
     check_raises(ValueError, sub.l1_distance, np.array([1.0, 2.0, 3.0]), np.array([2.0]))
+    for x, y in mismatched(rng):
+        check_raises(ValueError, sub.l1_distance, x, y)
 
 
 @pytest.mark.points(2)
@@ -124,6 +136,8 @@ def test_l2_distance_shape_mismatch(sub, rng):
     check_close(sub.l2_distance(x, y), np.linalg.norm(x - y), name=sub.last_call)
     check_raises(ValueError, sub.l2_distance, np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0]))
     check_raises(ValueError, sub.l2_distance, np.array([1.0, 2.0, 3.0]), np.array([2.0]))
+    for x, y in mismatched(rng):
+        check_raises(ValueError, sub.l2_distance, x, y)
 
 
 # -- angle -----------------------------------------------------------------------------------
@@ -165,6 +179,13 @@ def test_angle_invalid_input(sub, rng):
     check_raises(ValueError, sub.angle, np.zeros(3), np.array([1.0, 7.0, 2.0]))
     check_raises(ValueError, sub.angle, np.array([1.0, 7.0, 2.0]), np.zeros(3))
     check_raises(ValueError, sub.angle, np.array([1.0, 7.0, 2.0]), np.array([5.0, 2.0]))
+    # Shapes (3,) and (1,) broadcast in numpy, so only an explicit shape check catches them.
+    check_raises(ValueError, sub.angle, np.array([1.0, 7.0, 2.0]), np.array([5.0]))
+    n = int(rng.integers(2, 10))
+    check_raises(ValueError, sub.angle, rng.normal(size=n), np.zeros(n))
+    check_raises(ValueError, sub.angle, np.zeros(n), rng.normal(size=n))
+    for x, y in mismatched(rng):
+        check_raises(ValueError, sub.angle, x, y)
 
 
 # -- projection ------------------------------------------------------------------------------
@@ -202,3 +223,7 @@ def test_projection_invalid_input(sub, rng):
     check_raises(ValueError, sub.projection, np.array([1.0, 7.0, 2.0]), np.zeros(3))
     check_raises(ValueError, sub.projection, np.array([1.0, 7.0, 2.0]), np.array([5.0, 2.0]))
     check_raises(ValueError, sub.projection, np.array([1.0, 7.0, 2.0]), np.array([5.0]))
+    n = int(rng.integers(2, 10))
+    check_raises(ValueError, sub.projection, rng.normal(size=n), np.zeros(n))
+    for x, y in mismatched(rng):
+        check_raises(ValueError, sub.projection, x, y)

@@ -1,5 +1,9 @@
 """Helpers shared by the public and hidden tests of lec03_gradient_descent."""
 
+import numpy as np
+import sympy as sym
+from sympy.abc import x
+
 from autograder.checks import check_true
 from autograder.formatting import format_value
 
@@ -11,3 +15,21 @@ def pair(result, name, what):
         message=f"returned {format_value(result)}; expected a pair {what}",
     )  # fmt: skip
     return result[0], result[1]
+
+
+def random_quadratic(rng):
+    """a (x - b)² + c with random a, b, c: a function other than the lecture's (unseen minimum
+    b and curvature 2a, never the lecture's -1 and 2)."""
+    a = sym.Rational(int(rng.choice([1, 3, 4, 5])), 2)
+    b = int(rng.choice([-4, -3, -2, 0, 1, 2, 3, 4]))
+    return a * (x - b) ** 2 + int(rng.integers(-5, 6))
+
+
+def pythagorean_start(rng, j):
+    """A start point (±p 2^j, ±q 2^j) with p² + q² = h² (a random Pythagorean triple), and h: on
+    c (x² + y²) every gradient norm 2c h 2^e is exact in floats, whatever norm code computes it."""
+    p, q, h = (int(k) for k in [(3, 4, 5), (5, 12, 13), (8, 15, 17), (7, 24, 25)][rng.integers(4)])
+    if rng.integers(2):
+        p, q = q, p
+    signs = rng.choice([-1.0, 1.0], size=2)
+    return np.array([signs[0] * p, signs[1] * q]) * 2.0**j, h

@@ -7,7 +7,11 @@ from sympy.abc import x, y
 
 from autograder.arguments import lecture_function
 from autograder.checks import check_close, check_converged, check_symbolic
-from autograder.graders.lec03_gradient_descent.support import pair
+from autograder.graders.lec03_gradient_descent.support import (
+    pair,
+    pythagorean_start,
+    random_quadratic,
+)
 
 # The lecture's functions (AI Math 3강).
 F = x**2 + 2 * x + 3
@@ -84,7 +88,7 @@ def test_func_lecture_example(sub, rng):
 # -- func_gradient --------------------------------------------------------------------------
 @pytest.mark.points(2)
 def test_func_gradient_lecture_example(sub, rng):
-    """func_gradient: the slope f'(3) = 8 and derivative 2x + 2 of the lecture's func, and random x"""
+    """func_gradient: f'(3) = 8 and 2x + 2 for the lecture's func, random x, and a random quadratic"""
     slope, diff = pair(sub.func_gradient(sub.func, 3), sub.last_call, "(slope, derivative)")
     check_close(slope, 8, name=f"{sub.last_call}[0] (the slope)")
     check_symbolic(diff, 2 * x + 2, name=f"{sub.last_call}[1] (the derivative)")
@@ -93,6 +97,12 @@ def test_func_gradient_lecture_example(sub, rng):
         slope, diff = pair(result, sub.last_call, "(slope, derivative)")
         check_close(slope, 2 * v + 2, name=f"{sub.last_call}[0] (the slope)")
         check_symbolic(diff, 2 * x + 2, name=f"{sub.last_call}[1] (the derivative)")
+    # The derivative of fun, not of the lecture's f: another function at a random point.
+    expr, v = random_quadratic(rng), float(rng.uniform(-5, 5))
+    result = sub.func_gradient(lecture_function(expr, x), v)
+    slope, diff = pair(result, sub.last_call, "(slope, derivative)")
+    check_close(slope, slope_of(expr)(v), name=f"{sub.last_call}[0] (the slope)")
+    check_symbolic(diff, sym.diff(expr, x), name=f"{sub.last_call}[1] (the derivative)")
 
 
 @pytest.mark.points(2)
@@ -110,11 +120,16 @@ def test_func_gradient_other_functions(sub, rng):
 # -- gradient_descent -----------------------------------------------------------------------
 @pytest.mark.points(3)
 def test_gradient_descent_lecture_example(sub, rng):
-    """gradient_descent: the lecture's run from 3 (lr 1e-2, epsilon 1e-5) and a random start"""
+    """gradient_descent: the lecture's run from 3 (lr 1e-2, epsilon 1e-5), random starts, another f"""
     result = sub.gradient_descent(sub.func, 3)
     check_converged(result, -1.0, LECTURE_N_UPDATES, name=sub.last_call, atol=POINT_ATOL)
     x0, point, n = start(rng, -6.0, 4.0, slope_of(F), 0.1, 1e-5)
     result = sub.gradient_descent(sub.func, x0, lr_rate=0.1)
+    check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
+    # The slope of fun, not of the lecture's f: another function's minimum and number of updates.
+    expr = random_quadratic(rng)
+    x0, point, n = start(rng, -6.0, 6.0, slope_of(expr), 0.1, 1e-5)
+    result = sub.gradient_descent(lecture_function(expr, x), x0, lr_rate=0.1)
     check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
 
 
@@ -148,11 +163,28 @@ def test_gradient_descent_counts_updates(sub, rng):
 
 @pytest.mark.points(2)
 def test_gradient_descent_learning_rate_and_epsilon(sub, rng):
-    """gradient_descent: the loop stops once |slope| <= epsilon, for other lr_rate and epsilon"""
+    """gradient_descent: stops once |slope| <= epsilon (equal included), for other lr_rate and epsilon"""
     for lr, eps in ((0.2, 1e-8), (0.05, 1e-3), (0.3, 1e-6)):
         x0, point, n = start(rng, -5.0, 3.0, slope_of(F), lr, eps)
         result = sub.gradient_descent(sub.func, x0, lr_rate=lr, epsilon=eps)
         check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
+    expr = random_quadratic(rng)
+    x0, point, n = start(rng, -5.0, 5.0, slope_of(expr), 0.1, 1e-7)
+    result = sub.gradient_descent(lecture_function(expr, x), x0, lr_rate=0.1, epsilon=1e-7)
+    check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
+    # On the boundary: f = (x - b)² with lr_rate 0.25 halves the slope 2(x - b) at every update,
+    # exactly in floats, so from b ± 2^j the slope is exactly epsilon = 2^-m after j + 1 + m
+    # updates, where the loop must stop (a loop that runs while |slope| >= epsilon makes one more).
+    # m >= 10: one update more or less moves the point by at most 2^-12, within POINT_ATOL, so
+    # such a run is told it reached the right minimum in the wrong number of updates.
+    b, j, m = int(rng.integers(-3, 4)), int(rng.integers(0, 4)), int(rng.integers(10, 16))
+    x0 = b + float(rng.choice([-1.0, 1.0])) * 2.0**j
+    point, n, margin = descend(slope_of((x - b) ** 2), x0, 0.25, 2.0**-m)
+    if (n, margin) != (j + 1 + m, 0.0):  # the grader's own check (a RuntimeError is its fault)
+        raise RuntimeError("the oracle's run missed the boundary |slope| == epsilon")
+    result = sub.gradient_descent(lecture_function((x - b) ** 2, x), x0, lr_rate=0.25,
+                                  epsilon=2.0**-m)  # fmt: skip
+    check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
 
 
 @pytest.mark.points(1)
@@ -183,11 +215,12 @@ def test_func_multi_lecture_example(sub, rng):
 def test_eval_gradient_lecture_example(sub, rng):
     """eval_gradient: the gradient [2x, 4y] of func_multi at [1, 2] and random points"""
     check_close(sub.eval_gradient(sub.func_multi, [1.0, 2.0]), np.array([2.0, 8.0]),
-                name=sub.last_call)  # fmt: skip
+                name=sub.last_call, require_ndarray=True)  # fmt: skip
     for _ in range(3):
         v = rng.uniform(-2, 2, size=2)
         expected = np.array([2 * v[0], 4 * v[1]])
-        check_close(sub.eval_gradient(sub.func_multi, v), expected, name=sub.last_call)
+        check_close(sub.eval_gradient(sub.func_multi, v), expected, name=sub.last_call,
+                    require_ndarray=True)  # fmt: skip
 
 
 @pytest.mark.points(2)
@@ -196,7 +229,7 @@ def test_eval_gradient_other_functions(sub, rng):
     for expr in ((x - 1) ** 2 + 3 * (y + 2) ** 2, x**2 * y + y**3, x * y + sym.sin(x)):
         v = rng.uniform(-2, 2, size=2)
         check_close(sub.eval_gradient(lecture_function(expr, x, y), v), gradient_of(expr)(v),
-                    name=sub.last_call)  # fmt: skip
+                    name=sub.last_call, require_ndarray=True)  # fmt: skip
 
 
 # -- gradient_descent_multi -----------------------------------------------------------------
@@ -209,11 +242,13 @@ def test_gradient_descent_multi_lecture_example(sub, rng):
     make = lambda u: u * rng.choice([-3e-5, 3e-5], size=2)  # noqa: E731
     pt, point, n = start(rng, 0.5, 1.0, grad, 1e-2, 1e-5, size=norm, dim=2, make=make)
     result = sub.gradient_descent_multi(sub.func_multi, pt)
-    check_converged(result, point, n, name=sub.last_call, atol=NEAR_ATOL)
+    check_converged(result, point, n, name=sub.last_call, atol=NEAR_ATOL,
+                    require_ndarray=True)  # fmt: skip
     # The lecture's range [-2, 2]² with lr_rate 0.1, as a list.
     pt, point, n = start(rng, -2.0, 2.0, grad, 0.1, 1e-5, size=norm, dim=2)
     result = sub.gradient_descent_multi(sub.func_multi, pt.tolist(), lr_rate=0.1)
-    check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
+    check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL,
+                    require_ndarray=True)  # fmt: skip
 
 
 @pytest.mark.points(2)
@@ -225,17 +260,19 @@ def test_gradient_descent_multi_other_functions(sub, rng):
         pt, point, n = start(rng, -3.0, 3.0, gradient_of(expr), lr, eps, size=norm, dim=2)
         result = sub.gradient_descent_multi(lecture_function(expr, x, y), pt, lr_rate=lr,
                                             epsilon=eps)  # fmt: skip
-        check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
+        check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL,
+                        require_ndarray=True)  # fmt: skip
 
 
 @pytest.mark.points(2)
 def test_gradient_descent_multi_stopping_rule(sub, rng):
-    """gradient_descent_multi: stops once the L2 norm of the gradient is <= epsilon, counting updates"""
+    """gradient_descent_multi: stops once the gradient's L2 norm is <= epsilon (equal included), counting updates"""
     f = lecture_function(x**2 + y**2, x, y)
-    check_converged(sub.gradient_descent_multi(f, [0.0, 0.0]), np.zeros(2), 0, name=sub.last_call)
+    check_converged(sub.gradient_descent_multi(f, [0.0, 0.0]), np.zeros(2), 0, name=sub.last_call,
+                    require_ndarray=True)  # fmt: skip
     # lr_rate 0.5 on x² + y² lands on the minimum in exactly one update.
     result = sub.gradient_descent_multi(f, rng.uniform(-3, 3, size=2), lr_rate=0.5)
-    check_converged(result, np.zeros(2), 1, name=sub.last_call)
+    check_converged(result, np.zeros(2), 1, name=sub.last_call, require_ndarray=True)
     # Both partial derivatives of the same size: the L2 norm is sqrt(2) times the largest one (and
     # the L1 norm 2 times), while each update shrinks the gradient by 0.8: stopping on another norm
     # changes the count by at least one.
@@ -244,4 +281,16 @@ def test_gradient_descent_multi_stopping_rule(sub, rng):
         make = lambda a, sign=sign: np.array([sign * a, a])  # noqa: E731
         pt, point, n = start(rng, 0.5, 2.0, grad, 0.1, 1e-6, size=norm, make=make)
         result = sub.gradient_descent_multi(f, pt.tolist(), lr_rate=0.1, epsilon=1e-6)
-        check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
+        check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL,
+                        require_ndarray=True)  # fmt: skip
+    # On the boundary: lr_rate 0.25 on x² + y² halves the gradient at every update, exactly in
+    # floats; from (±p, ±q) 2^j with p² + q² = h², its norm 2h 2^(j-k) is exactly epsilon = h 2^(1-m)
+    # after j + m updates, where the loop must stop (one more if it runs while the norm >= epsilon).
+    # m >= 15: one update more or less moves the point by at most 25 * 2^-16, within POINT_ATOL.
+    j, m = int(rng.integers(0, 3)), int(rng.integers(15, 20))
+    pt, h = pythagorean_start(rng, j)
+    point, n, margin = descend(grad, pt, 0.25, h * 2.0 ** (1 - m), size=norm)
+    if (n, margin) != (j + m, 0.0):  # the grader's own check (a RuntimeError is its fault)
+        raise RuntimeError("the oracle's run missed the boundary ||gradient|| == epsilon")
+    result = sub.gradient_descent_multi(f, pt, lr_rate=0.25, epsilon=h * 2.0 ** (1 - m))
+    check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL, require_ndarray=True)

@@ -77,13 +77,15 @@ def check_batches(batches, n, batch_size, *, name):
         f"divide {n})",
     )  # fmt: skip
     for i, (batch, size) in enumerate(zip(batches, sizes, strict=True)):
-        check_shape(batch, (size,), name=f"{name}[{i}]")
+        check_shape(batch, (size,), name=f"{name}[{i}]", require_ndarray=True)
         kind = np.asarray(batch).dtype.kind
         check_true(
             kind in "iu" or size == 0, name=f"{name}[{i}]",
             message=f"holds {np.asarray(batch).dtype} values; index arrays must hold integers",
         )  # fmt: skip
-    order = np.concatenate([np.asarray(b, dtype=np.int64) for b in batches])
+    order = np.concatenate(
+        [np.zeros(0, np.int64), *(np.asarray(b, dtype=np.int64) for b in batches)]
+    )
     missing = sorted(set(range(n)) - set(order.tolist()))
     check_true(
         np.array_equal(np.sort(order), np.arange(n)), name=name,
@@ -117,7 +119,7 @@ def residual_factors(beta, X, y, beta_init):
 
 def check_one_epoch_factors(beta, X, y, beta_init, expected, *, lr, batch_size, name):
     n = X.shape[0]
-    check_shape(beta, (n,), name=name)
+    check_shape(beta, (n,), name=name, require_ndarray=True)
     factors = residual_factors(beta, X, y, beta_init)
     sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
     check_true(
