@@ -49,7 +49,21 @@ def run_one(assignment: str, report: Path, jobs: int) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
+def table(rows: list[dict], jobs: int) -> list[str]:
+    """The markdown table of a run, as recorded in benchmarks/RESULTS.md."""
+    lines = [
+        f"| assignment | mutants | wall time (-j {jobs}) | per mutant | kill rate | "
+        "marked equivalent | to check |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        rate = "n/a" if row["kill_rate"] is None else f"{100 * row['kill_rate']:.1f}%"
+        lines.append(f"| {row['assignment']} | {row['mutants']} | {row['wall_s']:.1f} s | "
+                     f"{row['per_mutant_s']:.2f} s | {rate} | {row['marked']} | {row['to_check']} |")  # fmt: skip
+    return lines
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("assignments", nargs="*", default=list(DEFAULT_ASSIGNMENTS))
     parser.add_argument("-j", "--jobs", type=int, default=2, help="mutants graded at once")
@@ -67,15 +81,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"{row['marked']} marked equivalent, {row['to_check']} to check")  # fmt: skip
             for line in row["survivors"]:
                 print(f"    {line}")
-    print(f"\n| assignment | mutants | wall time (-j {args.jobs}) | per mutant | kill rate | "
-          "marked equivalent | to check |")  # fmt: skip
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for row in rows:
-        rate = "n/a" if row["kill_rate"] is None else f"{100 * row['kill_rate']:.1f}%"
-        print(f"| {row['assignment']} | {row['mutants']} | {row['wall_s']:.1f} s | "
-              f"{row['per_mutant_s']:.2f} s | {rate} | {row['marked']} | {row['to_check']} |")  # fmt: skip
-    return 0
+    print("\n" + "\n".join(table(rows, args.jobs)))
+    return rows
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(0 if all(r["to_check"] == 0 for r in main()) else 1)

@@ -167,12 +167,35 @@ def section_hostile_corpus() -> list[str]:
     ]
 
 
+def section_mutants() -> list[str]:
+    import mutants
+
+    head = stamp("mutants")
+    assignments = ["lec01_vectors", "lec02_matrices", "lec03_gradient_descent", "lec04_sgd"]
+    rows = mutants.main([*assignments, "-j", "2"])
+    return [
+        "## Mutation testing the graders (benchmarks/mutants.py)",
+        "",
+        head,
+        "",
+        "Every mutant of each reference's solution blocks (`aimath mutants`, from scratch, with",
+        "public and hidden tests), by `python benchmarks/mutants.py " + " ".join(assignments),
+        "-j 2`. Kill rate: killed / (graded - marked equivalent); to check: survivors neither",
+        "killed nor marked (0 is the acceptance bar). The marks and their reasons are in",
+        "autograder/graders/<assignment>/equivalent_mutants.toml.",
+        "",
+        *mutants.table(rows, 2),
+        "",
+    ]
+
+
 SECTIONS = {
     "sandbox_overhead": section_sandbox_overhead,
     "batch": section_batch,
     "nbgrader_agreement": section_nbgrader_agreement,
     "notebook_kernel": section_notebook_kernel,
     "hostile_corpus": section_hostile_corpus,
+    "mutants": section_mutants,
 }
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from autograder.arguments import seeded_rng
-from autograder.checks import check_close, check_equal, check_shape, check_true
+from autograder.checks import check_close, check_equal, check_raises, check_shape, check_true
 from autograder.formatting import format_value
 from autograder.graders.lec04_sgd.support import (
     FACTOR_ATOL,
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.hidden
 
 @pytest.mark.points(1)
 def test_hidden_add_intercept(sub, ref, rng):
-    """add_intercept: unseen random matrices, float and integer"""
+    """add_intercept: unseen random matrices, float and integer; X not 2-D raises ValueError"""
     for n, d in ((9, 2), (1, 6), (4, 4)):
         X = rng.normal(size=(n, d))
         check_close(sub.add_intercept(X), ref.add_intercept(X), name=sub.last_call,
@@ -34,6 +34,9 @@ def test_hidden_add_intercept(sub, ref, rng):
     X = rng.integers(-9, 10, size=(5, 3))
     check_close(sub.add_intercept(X), ref.add_intercept(X), name=sub.last_call,
                 require_ndarray=True)  # fmt: skip
+    n = int(rng.integers(2, 8))
+    for X in (np.array(rng.normal()), rng.normal(size=n), rng.normal(size=(1, n, 2))):
+        check_raises(ValueError, sub.add_intercept, X)
 
 
 @pytest.mark.points(2)
@@ -92,8 +95,13 @@ def test_hidden_sgd_full_batch(sub, ref, rng):
 
 @pytest.mark.points(2)
 def test_hidden_sgd_converges(sub, rng):
-    """sgd_linear_regression: unseen noise-free data of several shapes and batch sizes"""
-    for n, d, batch_size, lr in ((15, 2, 4, 0.1), (12, 4, 2, 0.08), (24, 1, 5, 0.15)):
+    """sgd_linear_regression: unseen noise-free data of several shapes and batch sizes (1 too)"""
+    for n, d, batch_size, lr in (
+        (15, 2, 4, 0.1),
+        (12, 4, 2, 0.08),
+        (24, 1, 5, 0.15),
+        (10, 2, 1, 0.05),
+    ):
         X = design(rng, n, d)
         beta_true = 2 * rng.normal(size=d + 1)
         y = with_ones(X) @ beta_true

@@ -153,6 +153,9 @@ def test_inverse_not_square(sub, rng):
     n = int(rng.integers(1, 6))
     check_raises(ValueError, sub.inverse, rng.normal(size=(n, other_size(rng, n))))
     check_raises(ValueError, sub.inverse, rng.normal(size=(other_size(rng, n), n)))
+    # not 2-D: a vector (no shape[1]) and a stack of one square matrix (np.linalg.inv takes it)
+    check_raises(ValueError, sub.inverse, rng.normal(size=n + 1))
+    check_raises(ValueError, sub.inverse, full_rank(rng, n, n)[np.newaxis])
 
 
 @pytest.mark.points(2)
@@ -220,7 +223,7 @@ def test_solve_least_squares(sub, rng):
 
 @pytest.mark.points(1)
 def test_solve_least_squares_wrong_b(sub, rng):
-    """solve_least_squares: b whose length is not the number of rows of A raises ValueError"""
+    """solve_least_squares: A not 2-D, or b whose length is not A's number of rows, raises ValueError"""
     A, b = full_rank(rng, 5, 2), rng.normal(size=5)
     x_expected = np.linalg.lstsq(A, b, rcond=None)[0]
     check_close(sub.solve_least_squares(A, b), x_expected, name=sub.last_call,
@@ -229,6 +232,9 @@ def test_solve_least_squares_wrong_b(sub, rng):
     n = int(rng.integers(3, 9))
     A = full_rank(rng, n, int(rng.integers(1, n)))
     check_raises(ValueError, sub.solve_least_squares, A, rng.normal(size=other_size(rng, n, 1, 10)))
+    # A not 2-D: a number (no shape[0]) and a stack of one matrix
+    check_raises(ValueError, sub.solve_least_squares, np.array(rng.normal()), rng.normal(size=1))
+    check_raises(ValueError, sub.solve_least_squares, A[np.newaxis], rng.normal(size=1))
 
 
 # -- linear_regression ----------------------------------------------------------------------
@@ -265,6 +271,7 @@ def test_linear_regression_wrong_y(sub, rng):
     # A column y gives a column beta (D+1, 1) without the shape check.
     check_raises(ValueError, sub.linear_regression, X, y.reshape(n, 1))
     check_raises(ValueError, sub.linear_regression, X[:, 0], y)
+    check_raises(ValueError, sub.linear_regression, np.array(rng.normal()), rng.normal(size=1))
 
 
 # -- predict --------------------------------------------------------------------------------

@@ -128,6 +128,11 @@ def test_linear_regression_gd_shape_mismatch(sub, rng):
     check_raises(ValueError, sub.linear_regression_gd, X_LECTURE, Y_LECTURE, np.zeros(4))
     for args in wrong_shapes(rng):
         check_raises(ValueError, sub.linear_regression_gd, *args, n_iter=3)
+    # N = D + 1: a column y broadcasts without an error unless its shape is checked
+    d = int(rng.integers(1, 4))
+    X = design(rng, d + 1, d)
+    check_raises(ValueError, sub.linear_regression_gd, X, rng.normal(size=(d + 1, 1)),
+                 rng.normal(size=d + 1), n_iter=3)  # fmt: skip
 
 
 # -- minibatches ----------------------------------------------------------------------------
@@ -324,7 +329,8 @@ def test_sgd_depends_on_rng(sub, rng):
 
 @pytest.mark.points(1)
 def test_sgd_shape_mismatch(sub, rng):
-    """sgd_linear_regression: y or beta_init of the wrong shape, or X not 2-D, raise ValueError"""
+    """sgd_linear_regression: y or beta_init of the wrong shape, X not 2-D, or batch_size < 1 (also
+    with no epochs to run) raise ValueError"""
     X = design(rng, 10, 2)
     beta_true = rng.normal(size=3)
     y = with_ones(X) @ beta_true
@@ -335,4 +341,12 @@ def test_sgd_shape_mismatch(sub, rng):
     check_raises(ValueError, sub.sgd_linear_regression, X, y, np.zeros(2))
     for args in wrong_shapes(rng):
         check_raises(ValueError, sub.sgd_linear_regression, *args, n_epochs=2,
+                     rng=seeded_rng(distinct_seeds(rng, 1)[0]))  # fmt: skip
+    for batch_size, n_epochs in (
+        (0, 0),
+        (0, 2),
+        (-int(rng.integers(1, 5)), int(rng.integers(0, 3))),
+    ):
+        check_raises(ValueError, sub.sgd_linear_regression, X, y, np.zeros(3),
+                     n_epochs=n_epochs, batch_size=batch_size,
                      rng=seeded_rng(distinct_seeds(rng, 1)[0]))  # fmt: skip
