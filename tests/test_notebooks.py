@@ -273,7 +273,7 @@ def test_notebooks_are_stable_under_ruff(tmp_path):
             render_notebook(SOLUTIONS / f"{name}.py"), encoding="utf-8"
         )
     for args in (["format", "--check"], ["check"]):
-        done = subprocess.run([ruff, *args, "--config", str(REPO / "pyproject.toml"), str(tmp_path)],
+        done = subprocess.run([ruff, *args, "--no-cache", "--config", str(REPO / "pyproject.toml"), str(tmp_path)],
                               capture_output=True, text=True)  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
 
