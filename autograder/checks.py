@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from . import bounded, wire
+from . import bounded, numerics, wire
 from .errors import StudentRaised
 from .formatting import format_call, format_value
 
@@ -41,6 +41,15 @@ __all__ = [
     "check_converged",
     "check_symbolic",
     "check_decreasing",
+    "check_probabilities",
+    "check_statistical",
+    "check_gradient",
+    "PROBABILITY_ATOL",
+    "STATISTICAL_K",
+    "GRADIENT_MAX_ERROR",
+    "GRADIENT_MATCH_MAX_ERROR",
+    "GRADIENT_ATOL",
+    "GRADIENT_MATCH_ATOL",
     "CONVERGENCE_ATOL",
     "DEFAULT_N_ITER_TOL",
     "SYMPY_TIMEOUT_S",
@@ -549,3 +558,226 @@ def check_decreasing(history: Any, *, name: str | None = None) -> None:
     if not (values[-1] < values[0] and values[-quarter:].mean() < values[:quarter].mean()):
         raise _fail(name, f"returned a history that does not go down: first {values[0]:.6g}, "
                     f"last {values[-1]:.6g}", f"returned: {format_value(values)}")  # fmt: skip
+
+
+PROBABILITY_ATOL = 1e-9
+"""How far from 1 a row of probabilities may sum: softmax rows computed in float64 sum to 1 within
+~1e-15, and a row that is wrong on purpose (the wrong axis, no normalisation) is off by far more."""
+
+
+def _row_label(arr: np.ndarray, row: int) -> str:
+    return "they" if arr.ndim == 1 else f"row {row}"
+
+
+def check_probabilities(
+    actual: Any,
+    *,
+    name: str | None = None,
+    shape: tuple[int, ...] | None = None,
+    atol: float = PROBABILITY_ATOL,
+) -> None:
+    """Pass when ``actual`` holds probability distributions: a 1-D array is one, a 2-D array one per
+    row; every entry finite and non-negative, every distribution summing to 1 within ``atol``.
+
+        >>> check_probabilities(np.array([[0.2, 0.8], [0.5, 0.7]]), name="softmax(O)")
+        Traceback (most recent call last):
+        CheckError: softmax(O) returned rows that are not probability distributions: row 1 sums to 1.2 (off by 0.2; tolerance 1e-09)
+        ...
+
+    ``shape``, if given, is checked first (a distribution over the wrong axis fails there when the
+    shape is not square). The message names the first failing row and by how much it fails.
+    """
+    if shape is not None:
+        check_shape(actual, tuple(shape), name=name)
+    arr = _as_array(actual, name, np.zeros(shape if shape is not None else (1,)))
+    if arr.ndim not in (1, 2) or arr.shape[-1] == 0:
+        raise _fail(name, f"returned an array of shape {arr.shape}; expected probabilities (a 1-D "
+                    "array, or a 2-D array of one distribution per row)",
+                    f"returned: {format_value(actual)}")  # fmt: skip
+    if arr.dtype.kind not in "iuf":
+        raise _fail(name, f"returned {_KIND_NAMES[arr.dtype.kind]} values (dtype {arr.dtype}); "
+                    "expected probabilities (real numbers)", f"returned: {format_value(actual)}")  # fmt: skip
+    rows = arr.astype(np.float64).reshape(-1, arr.shape[-1])
+    shown = f"returned: {format_value(actual)}"
+    bad = ~np.isfinite(rows)
+    if bad.any():
+        row, col = (int(i) for i in np.argwhere(bad)[0])
+        where = f"at index {col}" if arr.ndim == 1 else f"in row {row}, column {col}"
+        raise _fail(name, f"returned a non-finite probability {format_value(rows[row, col])} "
+                    f"{where} (an overflow in exp? subtract each row's maximum first)", shown)  # fmt: skip
+    if (rows < 0).any():
+        row, col = (int(i) for i in np.argwhere(rows < 0)[0])
+        where = f"at index {col}" if arr.ndim == 1 else f"in row {row}, column {col}"
+        raise _fail(name, f"returned a negative probability {format_value(rows[row, col])} {where}",
+                    shown)  # fmt: skip
+    sums = rows.sum(axis=1)
+    off = np.abs(sums - 1.0)
+    if (off > atol).any():
+        row = int(np.argmax(off > atol))
+        what = ("returned probabilities that do not sum to 1" if arr.ndim == 1
+                else "returned rows that are not probability distributions")  # fmt: skip
+        raise _fail(name, f"{what}: {_row_label(arr, row)} {'sum' if arr.ndim == 1 else 'sums'} "
+                    f"to {sums[row]:.6g} (off by "
+                    f"{off[row]:.3g}; tolerance {atol:g})", shown,
+                    *([f"{int((off > atol).sum())} of {len(off)} rows fail; each row must sum to 1 "
+                       "(normalise over the last axis)"] if arr.ndim == 2 else []))  # fmt: skip
+
+
+STATISTICAL_K = 6.0
+"""How many standard errors a Monte Carlo estimate may be from the exact value. An estimate that is
+a mean of many independent draws is close to normal (central limit theorem), and a correct one is
+more than 6 standard errors off with probability 2.0e-9 (two-sided normal tail), well below 1e-6
+even allowing for the normal approximation's error at the sample sizes graded (1000 draws and
+more). A mistake such as a missing factor of the interval's length is hundreds of errors off."""
+
+
+def check_statistical(
+    actual: Any,
+    expected: float,
+    std_error: float,
+    *,
+    name: str | None = None,
+    n_samples: int | None = None,
+    k: float = STATISTICAL_K,
+) -> None:
+    """Pass when the estimate ``actual`` is within ``k * std_error`` of the exact value ``expected``.
+
+        >>> check_statistical(1.52, 1.4936, 0.004, name="mc(f, -1, 1)", n_samples=1000)
+        Traceback (most recent call last):
+        CheckError: mc(f, -1, 1) returned an estimate 6.6 standard errors from the exact value.
+        ...
+
+    ``std_error`` is the standard error of a correct estimate (computed by the grader, trusted) and
+    ``n_samples`` the number of random draws behind it; the message gives both, the deviation and
+    the allowed deviation.
+    """
+    if not (math.isfinite(std_error) and std_error > 0):
+        raise ValueError(f"check_statistical: std_error must be positive, not {std_error!r}")
+    value = _plain_number(actual, name)
+    if type(value) is np.ndarray and value.ndim == 0:
+        value = value[()]
+    if value is None:
+        raise _fail(name, "returned None; expected a number. Did you forget `return`?",
+                    f"expected: about {format_value(expected)}")  # fmt: skip
+    if not _is_number(value) or isinstance(value, complex | np.complexfloating) or _huge_int(value):
+        raise _fail(name, f"returned {_a(actual)}; expected a number (the estimate)",
+                    f"returned: {format_value(actual)}", f"expected: about {format_value(expected)}")  # fmt: skip
+    estimate = float(value)
+    deviation = abs(estimate - float(expected))
+    allowed = k * std_error
+    if math.isfinite(deviation) and deviation <= allowed:
+        return
+    errors = (f"{deviation / std_error:.1f} standard errors" if math.isfinite(deviation)
+              else "not a finite number of standard errors")  # fmt: skip
+    raise _fail(
+        name, f"returned an estimate {errors} from the exact value.",
+        f"returned: {format_value(actual)}", f"exact value: {format_value(float(expected))}",
+        f"{'' if n_samples is None else f'{n_samples} random samples: '}deviation "
+        f"|returned - exact| = {deviation:.3g}; allowed "
+        f"{k:g} standard errors = {k:g} x {std_error:.3g} = {allowed:.3g}",
+        "(a correct estimate is this far off with probability below 1e-6: the result is wrong, "
+        "not unlucky)",
+    )  # fmt: skip
+
+
+GRADIENT_MAX_ERROR = 1e-5
+"""The largest relative error max(|a - n| / max(1e-8, |a| + |n|)) allowed between an analytic
+gradient and centred differences (numerics.FD_STEP) of the same loss. A correct backward pass is
+within ~1e-9 on entries of ordinary size (CS231n calls below 1e-7 right); a missing 1/N, a wrong axis
+or a wrong mask gives 1e-2 to 1."""
+GRADIENT_ATOL = 1e-7
+"""Entries whose absolute difference is at most this agree whatever their relative error: centred
+differences carry rounding noise of ~eps |L| / h ~ 1e-11 (measured on 3000 random two-layer
+networks, saturated ones included: at most 1.4e-9), which is a large relative error on an entry
+that is itself ~0 (a nearly saturated softmax, a tiny input)."""
+GRADIENT_MATCH_MAX_ERROR = 1e-8
+"""The same relative error between two analytic gradients (the student's and the reference's):
+computed in float64 in another order, they agree to rounding, ~1e-13."""
+GRADIENT_MATCH_ATOL = 1e-12
+"""The absolute agreement of two analytic gradients on entries that are ~0 (rounding: ~1e-16)."""
+
+
+def _key_text(key: Any) -> str:
+    return repr(key) if type(key) is str else format_value(key)
+
+
+def check_gradient(
+    actual: Any,
+    expected: Any,
+    *,
+    name: str | None = None,
+    max_error: float = GRADIENT_MAX_ERROR,
+    atol: float = GRADIENT_ATOL,
+    expected_from: str = "centred differences of the loss",
+) -> None:
+    """Pass when every gradient in ``actual`` is within ``max_error`` relative error of ``expected``.
+
+        >>> check_gradient({"w": np.array([1.0, 2.0])}, {"w": np.array([1.0, 4.0])}, name="grad(w)")
+        Traceback (most recent call last):
+        CheckError: grad(w) returned a wrong gradient for 'w': relative error 0.333 at index [1].
+        ...
+
+    ``expected`` is a dict of arrays (one per parameter: ``actual`` must be a dict with those keys
+    and shapes) or one array. The relative error is numerics.relative_error, element-wise; entries
+    within ``atol`` of each other agree whatever their relative error (rounding noise on entries
+    that are ~0). The message names each wrong parameter, its worst index, both values there and the threshold, and
+    ``expected_from`` says where the expected gradient came from.
+    """
+    if isinstance(expected, dict):
+        if type(actual) is not dict:
+            raise _fail(name, f"returned {_a(actual)}; expected a dict of gradients with keys "
+                        f"{', '.join(map(_key_text, expected))}", f"returned: {format_value(actual)}")  # fmt: skip
+        missing = [k for k in expected if k not in actual]
+        if missing:
+            raise _fail(name, f"returned a dict without the gradient for "
+                        f"{', '.join(map(_key_text, missing))}",
+                        f"keys returned: {', '.join(map(_key_text, actual)) or 'none'}",
+                        f"keys expected: {', '.join(map(_key_text, expected))}")  # fmt: skip
+        items = [
+            (key, actual[key], np.asarray(expected[key], dtype=np.float64)) for key in expected
+        ]
+    else:
+        items = [(None, actual, np.asarray(expected, dtype=np.float64))]
+    report, wrong = [], []
+    for key, value, exp in items:
+        label = name if key is None else f"{name or 'the value'}[{_key_text(key)}]"
+        arr = _as_array(value, label, exp)
+        if arr.shape != exp.shape:
+            what = "the gradient" if key is None else f"the gradient for {_key_text(key)}"
+            raise _fail(name, f"returned {what} with shape {arr.shape}; expected shape {exp.shape} "
+                        "(a gradient has the shape of its parameter)",
+                        f"returned: {format_value(value)}")  # fmt: skip
+        if arr.dtype.kind not in "biuf":
+            raise _fail(label, f"returned {_KIND_NAMES[arr.dtype.kind]} values (dtype {arr.dtype}); "
+                        "expected real numbers", f"returned: {format_value(value)}")  # fmt: skip
+        err = numerics.relative_error(arr, exp)
+        with np.errstate(invalid="ignore"):
+            close = np.abs(arr.astype(np.float64) - exp) <= atol
+        err = np.where(np.isnan(err), np.inf, np.where(close, 0.0, err))
+        if err.size == 0:
+            report.append((key, 0.0, None, arr, exp))
+            continue
+        worst = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
+        report.append((key, float(err[worst]), worst, arr, exp))
+        if not err[worst] <= max_error:
+            wrong.append(report[-1])
+    if not wrong:
+        return
+    lines = []
+    for key, error, worst, arr, exp in wrong:
+        index = ", ".join(str(int(i)) for i in worst)
+        subject = "the gradient" if key is None else _key_text(key)
+        lines.append(f"{subject}: relative error {error:.3g} at index [{index}]: returned "
+                     f"{format_value(arr[worst])}, expected {format_value(exp[worst])}")  # fmt: skip
+    right = [f"{_key_text(k)} ({e:.1g})" for k, e, *_ in report if k is not None
+             and all(k != w[0] for w in wrong)]  # fmt: skip
+    key, error, worst, _, _ = wrong[0]
+    index = ", ".join(str(int(i)) for i in worst)
+    subject = "" if key is None else f" for {_key_text(key)}"
+    raise _fail(
+        name, f"returned a wrong gradient{subject}: relative error {error:.3g} at index [{index}].",
+        *lines,
+        *([f"right within the threshold: {', '.join(right)}"] if right else []),
+        f"expected: {expected_from}; relative error |a - n| / max(1e-8, |a| + |n|) must be "
+        f"<= {max_error:g} (or |a - n| <= {atol:g})",
+    )  # fmt: skip

@@ -31,6 +31,7 @@ import math
 import os
 import time
 import types
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -375,6 +376,17 @@ class RemoteFunction:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.proxy.call(self.__name__, args, kwargs)
 
+    def map(self, calls: Iterable[tuple], **kwargs: Any) -> list[Any]:
+        """Call the function on each tuple of positional arguments in ``calls`` (with the same
+        ``kwargs``), all in one round trip to the worker; return the list of values.
+
+            >>> outputs = sub.mlp_forward.map([(X, p) for p in perturbations(params)])
+
+        One call's time limit bounds the whole batch. If one of the calls raises, that call is
+        reported as a single call would be (``sub.last_call`` names it).
+        """
+        return self.proxy.call_many(self.__name__, [tuple(args) for args in calls], kwargs)
+
     def __repr__(self) -> str:
         return self.__name__
 
@@ -412,10 +424,35 @@ class SubmissionProxy:
 
     def call(self, name: str, args: tuple, kwargs: dict) -> Any:
         self.last_call = format_call(name, args, kwargs)
+        return self._run(name, tuple(_to_wire(a) for a in args),
+                         {k: _to_wire(v) for k, v in kwargs.items()})  # fmt: skip
+
+    def call_many(self, name: str, calls: list[tuple], kwargs: dict) -> list[Any]:
+        """``name(*args, **kwargs)`` for each ``args`` in ``calls``, in one round trip."""
+        if not calls:
+            return []
+        first = format_call(name, calls[0], kwargs)
+        self.last_call = first if len(calls) == 1 else f"{first} and {len(calls) - 1} more calls"
+        wire_kwargs = {k: _to_wire(v) for k, v in kwargs.items()}
+        batch = [(tuple(_to_wire(a) for a in args), wire_kwargs) for args in calls]
+
+        def label(index: int) -> str:
+            self.last_call = format_call(name, calls[index], kwargs)
+            return f"{self.last_call} (call {index + 1} of {len(calls)} in a batch)"
+
+        return self._run(name, (), {}, batch=batch, batch_call=label)
+
+    def _run(
+        self,
+        name: str,
+        args: tuple,
+        kwargs: dict,
+        *,
+        batch: list[tuple[tuple, dict]] | None = None,
+        batch_call: Any = None,
+    ) -> Any:
         if self._sandbox is None:
             raise NotAttempted(f"{self._filename} was not submitted, so {name} was not graded")
-        args = tuple(_to_wire(a) for a in args)
-        kwargs = {k: _to_wire(v) for k, v in kwargs.items()}
         box, account = self._sandbox, self._account
         stopped = account.stopped(name)
         if stopped is not None:
@@ -443,7 +480,8 @@ class SubmissionProxy:
         timed_out: CallTimeout | None = None
         started = time.monotonic()
         try:
-            value, printed = box.call(name, args, kwargs, timeout_s=timeout_s, call=self.last_call)
+            value, printed = box.call(name, args, kwargs, timeout_s=timeout_s, call=self.last_call,
+                                      batch=batch, batch_call=batch_call)  # fmt: skip
         except (WorkerCrashed, ProtocolError) as exc:
             account.crashed(name, str(exc))
             raise

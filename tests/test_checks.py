@@ -8,11 +8,18 @@ import pytest
 from autograder.checks import (
     DEFAULT_ATOL,
     DEFAULT_RTOL,
+    GRADIENT_MATCH_ATOL,
+    GRADIENT_MATCH_MAX_ERROR,
+    GRADIENT_MAX_ERROR,
+    STATISTICAL_K,
     CheckError,
     check_close,
     check_equal,
+    check_gradient,
+    check_probabilities,
     check_raises,
     check_shape,
+    check_statistical,
     check_true,
 )
 from autograder.errors import NotAttempted, RemoteException, StudentRaised
@@ -341,6 +348,22 @@ def test_sympy_infinities_and_unsigned_extremes_still_compare():
         (check_converged, ((NINE_TOWER, 3), -1.0, 3), "stopped at a wrong point"),
         (check_converged, ((10**400, 3), -1.0, 3), "stopped at a wrong point"),
         (check_converged, ({"a": 1}, -1.0, 3), "expected a pair"),
+        (check_probabilities, ({"a": 1},), "returned a dict; expected an array"),
+        (check_probabilities, ([0.5, "x"],), "holding a str at index [1]"),
+        (check_probabilities, (np.array([0.5 + 0j, 0.5]),), "complex values"),
+        (check_probabilities, ([2**100, 0],), "int too large to compare"),
+        (check_probabilities, (np.array([True, False]),), "boolean values"),
+        (check_statistical, (2**100, 1.0, 0.1), "expected a number"),
+        (check_statistical, ("1.0", 1.0, 0.1), "returned a str; expected a number"),
+        (check_statistical, (1 + 2j, 1.0, 0.1), "expected a number"),
+        (check_statistical, (np.ones(2), 1.0, 0.1), "expected a number"),
+        (check_statistical, (float("nan"), 1.0, 0.1), "not a finite number of standard errors"),
+        (check_gradient, ([1.0], {"w": ARRAY}), "returned a list; expected a dict of gradients"),
+        (check_gradient, ({"w": "x"}, {"w": ARRAY}), "returned a str; expected an array"),
+        (check_gradient, ({"w": [1, None, 2]}, {"w": ARRAY}), "holding None at index [1]"),
+        (check_gradient, ({"w": np.array([1j, 2, 3])}, {"w": ARRAY}), "complex values"),
+        (check_gradient, ({"w": [2**100, 1, 2]}, {"w": ARRAY}), "int too large to compare"),
+        (check_gradient, ({1: ARRAY}, {"w": ARRAY}), "without the gradient for 'w'"),
     ],
 )
 def test_hostile_values_fail_the_other_checks_with_a_message(check, args, fragment):
@@ -408,3 +431,80 @@ def test_an_expression_that_grows_when_sent_again_is_too_large_not_an_error():
     grown = decode(frame({"$": "sympy", "tree": ["Add"] + [["sqrt", ["Symbol", "x"]]] * 9999}))
     msg = fails(check_symbolic, grown, 2 * x, name="d")
     assert msg.startswith("d returned an expression too large to compare (it is a sympy")
+
+
+# -- check_probabilities, check_statistical, check_gradient ----------------------------------------
+def test_check_probabilities_passes_distributions_and_names_the_failing_row():
+    check_probabilities(np.array([[0.25, 0.75], [1.0, 0.0]]), name="softmax(O)", shape=(2, 2))
+    check_probabilities([0.5, 0.5], name="p")
+    check_probabilities(np.array([1, 0, 0]), name="one_hot")
+    msg = fails(check_probabilities, np.array([[0.5, 0.5], [0.3, 0.3], [0.1, 0.1]]), name="s(O)")
+    assert "row 1 sums to 0.6 (off by 0.4; tolerance 1e-09)" in msg
+    assert "2 of 3 rows fail" in msg
+    msg = fails(check_probabilities, np.array([0.2, 0.2]), name="p")
+    assert "do not sum to 1: they sum to 0.4 (off by 0.6" in msg
+    msg = fails(check_probabilities, np.array([[0.5, 0.5], [1.5, -0.5]]), name="s(O)")
+    assert "negative probability -0.5 in row 1, column 1" in msg
+    msg = fails(check_probabilities, np.array([[0.5, 0.5], [np.nan, 1.0]]), name="s(O)")
+    assert "non-finite probability nan in row 1, column 0" in msg
+    msg = fails(check_probabilities, np.ones((2, 3)) / 2, name="s(O)", shape=(3, 2))
+    assert "returned an array of shape (2, 3); expected shape (3, 2)" in msg
+    for wrong in (np.ones((2, 2, 2)) / 4, np.zeros((3, 0)), np.array(1.0)):
+        assert "expected probabilities" in fails(check_probabilities, wrong, name="s")
+    check_probabilities(np.array([0.5, 0.5 + 1e-10]), name="p")  # within PROBABILITY_ATOL
+    fails(check_probabilities, np.array([0.5, 0.5 + 1e-10]), name="p", atol=1e-12)
+
+
+def test_check_statistical_allows_k_standard_errors_and_says_how_far_it_is():
+    check_statistical(1.49, 1.4936, 0.001, name="mc", n_samples=1000)  # 3.6 errors
+    check_statistical(np.float64(1.4936), 1.4936, 0.001, name="mc", n_samples=1000)
+    check_statistical(np.array(1.4936), 1.4936, 0.001, name="mc", n_samples=1000)
+    msg = fails(check_statistical, 2 * 1.4936, 1.4936, 0.001, name="mc(f, -1, 1)", n_samples=1000)
+    assert "returned an estimate 1493.6 standard errors from the exact value" in msg
+    assert (
+        "1000 random samples: deviation |returned - exact| = 1.49; allowed 6 standard errors" in msg
+    )
+    fails(check_statistical, 1.4936 + 0.0031, 1.4936, 0.001, name="mc", n_samples=10, k=3)
+    with pytest.raises(ValueError):
+        check_statistical(1.0, 1.0, 0.0, name="mc", n_samples=10)
+
+
+def test_check_statistical_false_failure_rate_of_a_right_estimate_is_below_one_in_a_million():
+    from math import erfc, sqrt
+
+    assert erfc(STATISTICAL_K / sqrt(2)) < 1e-8  # two-sided normal tail: 2.0e-9 at k = 6
+
+
+def test_check_gradient_names_the_parameter_the_index_and_both_values():
+    expected = {"W": np.array([[1.0, 2.0], [3.0, 4.0]]), "b": np.array([0.5, -0.5])}
+    check_gradient({k: v * (1 + 1e-8) for k, v in expected.items()}, expected, name="bw")
+    check_gradient(
+        {"b": expected["b"], "W": expected["W"].tolist(), "extra": 1}, expected, name="bw"
+    )
+    wrong = {"W": expected["W"] * np.array([[1.0, 1.0], [1.0, 2.0]]), "b": expected["b"]}
+    msg = fails(check_gradient, wrong, expected, name="mlp_backward(X, Y, params)",
+                expected_from="centred differences of your forward pass")  # fmt: skip
+    assert "returned a wrong gradient for 'W': relative error 0.333 at index [1, 1]" in msg
+    assert "returned 8.0, expected 4.0" in msg
+    assert "right within the threshold: 'b'" in msg
+    assert "expected: centred differences of your forward pass" in msg
+    assert f"must be <= {GRADIENT_MAX_ERROR:g}" in msg
+    msg = fails(check_gradient, {"W": expected["W"].T, "b": expected["b"]}, expected, name="bw")
+    assert "relative error" in msg  # a transposed square gradient: wrong values
+    msg = fails(check_gradient, {"W": expected["W"][0], "b": expected["b"]}, expected, name="bw")
+    assert "the gradient for 'W' with shape (2,); expected shape (2, 2)" in msg
+    msg = fails(check_gradient, {"W": expected["W"]}, expected, name="bw")
+    assert "without the gradient for 'b'" in msg and "keys returned: 'W'" in msg
+    msg = fails(check_gradient, {"W": expected["W"], "b": np.array([np.nan, -0.5])}, expected,
+                name="bw")  # fmt: skip
+    assert "for 'b': relative error inf at index [0]" in msg
+    msg = fails(check_gradient, np.array([1.0, 2.0]), np.array([1.0, 2.1]), name="dx")
+    assert "the gradient: relative error" in msg
+    check_gradient(np.array([1e-9, 0.0]), np.array([0.0, 3e-9]), name="dx")  # noise on ~0
+    msg = fails(check_gradient, np.array([1e-5, 0.0]), np.array([0.0, 3e-9]), name="dx")
+    assert "relative error 1 at index [0]" in msg and "(or |a - n| <= 1e-07)" in msg
+    check_gradient({"W": expected["W"] * (1 + 1e-6)}, {"W": expected["W"]}, name="bw")
+    fails(check_gradient, {"W": expected["W"] * (1 + 1e-6)}, {"W": expected["W"]}, name="bw",
+          max_error=GRADIENT_MATCH_MAX_ERROR, atol=GRADIENT_MATCH_ATOL)  # fmt: skip
+    check_gradient(np.array([1e-13, 1.0]), np.array([0.0, 1.0]), name="dx",
+                   max_error=GRADIENT_MATCH_MAX_ERROR, atol=GRADIENT_MATCH_ATOL)  # fmt: skip

@@ -463,3 +463,40 @@ def test_run_graders_fills_the_notes_on_each_file(tmp_path):
     notes = {}
     run_graders(clean, [L1], notes=notes)
     assert notes == {}
+
+
+# -- batched calls --------------------------------------------------------------------------------
+BATCH_SUBMISSION = """
+import numpy as np
+CALLS = []
+
+def scale(x, factor=1.0):
+    CALLS.append(1)
+    if x[0] < 0:
+        raise ValueError("negative")
+    return np.asarray(x) * factor, len(CALLS)
+"""
+
+
+def test_map_calls_the_function_on_every_input_in_one_round_trip(tmp_path):
+    public = """
+        import numpy as np
+        from autograder.checks import check_close
+
+        def test_map(sub):
+            values = sub.scale.map([(np.array([1.0, i]),) for i in range(50)], factor=2.0)
+            assert len(values) == 50
+            for i, (x, count) in enumerate(values):
+                check_close(x, np.array([2.0, 2.0 * i]), name=sub.last_call)
+                assert count == i + 1  # one worker, in order
+            assert sub.scale.map([]) == []
+
+        def test_map_reports_the_call_that_raised(sub):
+            sub.scale.map([(np.array([1.0]),), (np.array([-1.0, 5.0]),), (np.array([2.0]),)])
+    """
+    results = grade_tiny(tmp_path, public, submission=BATCH_SUBMISSION)
+    assert results["test_map"].status == "passed", results["test_map"].output
+    raised = results["test_map_reports_the_call_that_raised"]
+    assert raised.status == "failed"
+    assert "scale(array([-1., 5.])) (call 2 of 3 in a batch) raised" in raised.output
+    assert "ValueError: negative" in raised.output

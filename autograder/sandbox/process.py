@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -280,9 +281,22 @@ class Sandbox:
 
     # -- calls -------------------------------------------------------------------------------
     def call(
-        self, fn: str, args: tuple, kwargs: dict, *, timeout_s: float, call: str
+        self,
+        fn: str,
+        args: tuple,
+        kwargs: dict,
+        *,
+        timeout_s: float,
+        call: str,
+        batch: list[tuple[tuple, dict]] | None = None,
+        batch_call: Callable[[int], str] | None = None,
     ) -> tuple[Any, str]:
-        """Call ``fn(*args, **kwargs)`` in the worker; return (value, what it printed)."""
+        """Call ``fn(*args, **kwargs)`` in the worker; return (value, what it printed).
+
+        With ``batch`` (a list of ``(args, kwargs)``), call ``fn`` on each in one round trip and
+        return the list of values; ``batch_call(i)`` names call i for the messages, and the first
+        call that raises is reported as a single call would be. ``timeout_s`` bounds them all.
+        """
         self.start()
         if fn not in self.functions:
             message = f"{self.filename} has no function {fn}: {call} could not be called"
@@ -293,6 +307,8 @@ class Sandbox:
                 )
             raise MissingFunction(message)
         message = {"op": "call", "fn": fn, "args": list(args), "kwargs": dict(kwargs)}
+        if batch is not None:
+            message = {"op": "call", "fn": fn, "batch": [[list(a), dict(k)] for a, k in batch]}
         try:
             reply = self._request(message, timeout_s=timeout_s, call=call)
         except WorkerKilled:  # not the submission's doing: once more on a fresh worker
@@ -300,10 +316,18 @@ class Sandbox:
             reply = self._request(message, timeout_s=timeout_s, call=call)  # again: GraderFault
         output = _text(reply.get("output"))
         if reply.get("ok") is True:
+            if batch is not None:
+                values = reply.get("values")
+                if type(values) is not list or len(values) != len(batch):
+                    raise self._fail(ProtocolError(f"{call}: the worker sent a malformed reply"))
+                return values, output
             if "value" not in reply:
                 raise self._fail(ProtocolError(f"{call}: the worker sent a reply with no value"))
             return reply["value"], output
         kind = _text(reply.get("kind"))  # untrusted: a forged reply may hold anything here
+        index = reply.get("index")
+        if batch is not None and batch_call and type(index) is int and 0 <= index < len(batch):
+            call = batch_call(index)
         if kind == "raised":
             error = _remote_exception(reply.get("error"), output)
             if error.type == "NotImplementedError":

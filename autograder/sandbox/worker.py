@@ -231,16 +231,24 @@ class Worker:
                 "message": request["fn"],
                 "output": "",
             }
+        batch = request.get("batch")  # a batched call: the same function on several arguments
+        calls = (
+            batch if type(batch) is list else [[request.get("args", []), request.get("kwargs", {})]]
+        )
+        values = []
         sys.stdout = sys.stderr = self.output
         try:
-            value = fn(*request.get("args", []), **request.get("kwargs", {}))
+            for args, kwargs in calls:
+                values.append(fn(*args, **kwargs))
         except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
             error = self.describe_exception(exc)
-            return {"id": rid, "ok": False, "kind": "raised", "error": error,
+            return {"id": rid, "ok": False, "kind": "raised", "error": error, "index": len(values),
                     "output": self.output.take()}  # fmt: skip
         finally:
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-        return {"id": rid, "ok": True, "value": value, "output": self.output.take()}
+        if type(batch) is list:
+            return {"id": rid, "ok": True, "values": values, "output": self.output.take()}
+        return {"id": rid, "ok": True, "value": values[0], "output": self.output.take()}
 
     def describe_exception(self, exc: BaseException) -> dict:
         def safe(f, default: str) -> str:
