@@ -39,15 +39,20 @@ class InProcess:
         spec.loader.exec_module(self.module)
         self.filename = path.name
 
-    def call(self, fn, args, kwargs, *, timeout_s, call):
-        args = tuple(self.materialise(a) for a in args)
-        kwargs = {k: self.materialise(v) for k, v in kwargs.items()}
-        try:
-            return getattr(self.module, fn)(*args, **kwargs), ""
-        except Exception as exc:  # reported as the sandbox does, so the same checks apply
-            mro = tuple(c.__name__ for c in type(exc).__mro__)
-            remote = RemoteException(type(exc).__name__, str(exc), mro)
-            raise StudentRaised(call, self.filename, remote) from None
+    def call(self, fn, args, kwargs, *, timeout_s, call, batch=None, batch_call=None):
+        calls = batch if batch is not None else [(args, kwargs)]
+        values = []
+        for index, (call_args, call_kwargs) in enumerate(calls):
+            call_args = tuple(self.materialise(a) for a in call_args)
+            call_kwargs = {k: self.materialise(v) for k, v in call_kwargs.items()}
+            try:
+                values.append(getattr(self.module, fn)(*call_args, **call_kwargs))
+            except Exception as exc:  # reported as the sandbox does, so the same checks apply
+                mro = tuple(c.__name__ for c in type(exc).__mro__)
+                remote = RemoteException(type(exc).__name__, str(exc), mro)
+                label = batch_call(index) if batch_call else call
+                raise StudentRaised(label, self.filename, remote) from None
+        return (values if batch is not None else values[0]), ""
 
     def materialise(self, arg):
         """What the worker would make of a grader's argument, made here directly."""
