@@ -72,6 +72,20 @@ ASSIGNMENTS: dict[str, Assignment] = {
             "lec04_sgd", 4, "AI Math 4강: 경사하강법 - 매운맛",
             ("add_intercept", "linear_regression_gd", "minibatches", "sgd_linear_regression"),
         ),
+        Assignment(
+            "lec05_neural_networks", 5, "AI Math 5강: 딥러닝 학습방법 이해하기",
+            ("softmax", "one_hot", "softmax_to_onehot", "relu", "sigmoid", "cross_entropy",
+             "mlp_forward", "mlp_backward"),
+        ),
+        Assignment(
+            "lec06_probability", 6, "AI Math 6강: 확률론 맛보기",
+            ("expectation", "variance", "skewness", "covariance", "monte_carlo_integral"),
+        ),
+        Assignment(
+            "lec07_statistics", 7, "AI Math 7강: 통계학 맛보기",
+            ("sample_mean", "sample_variance", "mle_normal", "log_likelihood_normal",
+             "mle_categorical", "entropy", "cross_entropy", "kl_divergence"),
+        ),
     )
 }  # fmt: skip
 

@@ -528,7 +528,11 @@ def test_the_readme_main_job_grades_the_example_class(tmp_path):
 
     assert full("ada", L1) and full("ada", L2) and full("hana", L1) and full("gyu", L2)
     assert full("ada", "lec03_gradient_descent") and full("ada", "lec04_sgd")
-    for key in [("farid", "lec03_gradient_descent"), ("chen", "lec04_sgd"), ("dami", "lec04_sgd")]:
+    for later in ("lec05_neural_networks", "lec06_probability", "lec07_statistics"):
+        assert full("ada", later)
+    for key in [("farid", "lec03_gradient_descent"), ("chen", "lec04_sgd"), ("dami", "lec04_sgd"),
+                ("eun", "lec05_neural_networks"), ("chen", "lec06_probability"),
+                ("dami", "lec07_statistics")]:  # fmt: skip
         assert 0 < subs[key].score < subs[key].max_score, key
     assert ("hana", L2) not in subs  # submitted only one assignment
     assert {r.status for r in book.results("kim")} == {"not_attempted"}

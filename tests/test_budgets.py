@@ -230,7 +230,7 @@ class FakeSandbox:
         self.stopped += 1
         self.running = False
 
-    def call(self, fn, args, kwargs, *, timeout_s, call):
+    def call(self, fn, args, kwargs, *, timeout_s, call, batch=None, batch_call=None):
         self.timeouts.append(timeout_s)
         if self.crash:
             self.running = False
@@ -240,7 +240,7 @@ class FakeSandbox:
             self.running = False
             raise CallTimeout(f"{call} did not finish within its time limit of {timeout_s:g} s")
         time.sleep(self.work_s)
-        return 42, ""
+        return ([42] * len(batch) if batch is not None else 42), ""
 
 
 def proxy(box, *, timeout_s=10.0, budget_s=10.0, account_s=100.0):
@@ -262,6 +262,18 @@ def test_a_call_may_run_until_the_earliest_of_its_limit_and_the_budgets_left():
     sub.f(4)
     assert box.timeouts[-1] == pytest.approx(0.3, abs=0.01)  # the submission's budget
     assert box.deadline == pytest.approx(time.monotonic() + 0.2, abs=0.1)  # so is the load's
+
+
+def test_a_batch_is_one_call_against_the_limits_and_counts_its_time_to_the_budgets():
+    box = FakeSandbox(work_s=0.1)
+    sub = proxy(box, timeout_s=5.0, budget_s=0.35, account_s=100.0)
+    assert sub.f.map([(i,) for i in range(30)]) == [42] * 30
+    assert len(box.timeouts) == 1 and box.timeouts[0] == pytest.approx(0.35)
+    assert sub.spent_s == pytest.approx(0.1, abs=0.05)
+    assert sub.last_call == "f(0) and 29 more calls"
+    sub = proxy(FakeSandbox(work_s=1.0), timeout_s=0.1, budget_s=5.0)
+    with pytest.raises(CallTimeout, match=r"f\(0\) and 2 more calls did not finish within its"):
+        sub.f.map([(0,), (1,), (2,)])
 
 
 def test_a_call_stopped_by_a_budget_fails_with_the_budget_its_own_limit_with_its_own():

@@ -171,6 +171,20 @@ def test_tests_that_compute_with_returned_values_are_left_out_and_reported(tmp_p
     assert entry["points_exported"] < entry["points_total"]
 
 
+def test_gradient_checks_and_batched_calls_are_left_out_not_exported_without_their_asserts(
+    tmp_path, capsys
+):
+    """lec05's backward tests call the forward pass in a batch and use check_gradient."""
+    assert main(["nbgrader", "export", str(tmp_path / "course"), "lec05_neural_networks"]) == 0
+    capsys.readouterr()
+    report = json.loads((tmp_path / "course" / nbx.REPORT_FILE).read_text(encoding="utf-8"))
+    entry = report["assignments"]["lec05_neural_networks"]
+    for test in ("test_mlp_backward_matches_finite_differences", "test_softmax_lecture_example"):
+        assert "uses check_probabilities" in entry["left_out"][test]  # the first one it meets
+    assert "test_relu" in entry["exported"]
+    assert entry["points_exported"] < entry["points_total"] == 45
+
+
 def test_unknown_assignment_is_a_usage_error(tmp_path, capsys):
     assert main(["nbgrader", "export", str(tmp_path / "c"), "lec99_nothing"]) == 2
     assert "unknown assignments: lec99_nothing" in capsys.readouterr().err

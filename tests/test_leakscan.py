@@ -30,6 +30,7 @@ import pytest
 import tomllib
 
 import autograder.bundle
+from autograder.course import ASSIGNMENTS as CATALOG
 from autograder.leakscan import (
     MIN_SIGNIFICANT_DIGITS,
     Secrets,
@@ -44,7 +45,7 @@ from autograder.release import ReleaseError, find_solution_blocks
 
 REPO = Path(__file__).resolve().parents[1]
 SECRET = b"leakscan-tests-instructor-secret-9c1e"
-ASSIGNMENTS = ("lec01_vectors", "lec02_matrices", "lec03_gradient_descent", "lec04_sgd")
+ASSIGNMENTS = tuple(CATALOG)  # every assignment of the course
 
 # A solution line and a hidden-test line, both checked to be secrets by test_secrets_are_collected.
 SOLUTION_LINE = "return float(np.arccos(np.clip(cos, -1.0, 1.0)))"

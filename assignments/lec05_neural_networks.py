@@ -1,0 +1,160 @@
+# Generated from solutions/lec05_neural_networks.py by `aimath build`: fill in each TODO, keep names and signatures.
+"""AI Math 5강: 딥러닝 학습방법 이해하기
+
+Softmax, one-hot vectors, activation functions, the cross-entropy loss, and a two-layer neural
+network (multi-layer perceptron) with its forward pass and backpropagation.
+"""
+
+import numpy as np
+
+
+def softmax(O: np.ndarray) -> np.ndarray:  # noqa: E741 (the lecture's name for the outputs)
+    """AI Math 5강: 딥러닝 학습방법 이해하기: 소프트맥스 함수.
+
+    Turns each row of outputs o into a probability vector:
+        softmax(o)_k = exp(o_k) / sum_j exp(o_j)
+    Each row's maximum is subtracted first (the value does not change), so that exp never
+    overflows: a row like [1000, 1001, 1002] gives finite, right probabilities.
+
+    Args:
+        O: array of shape (N, C), one row of outputs per sample, or a 1-D vector of shape (C,).
+    Returns:
+        ndarray of the shape of O, each row (or the vector) non-negative and summing to 1; an
+        empty batch (0, C) gives an empty (0, C) array.
+    Raises:
+        ValueError: if O is not 1-D or 2-D, or its last axis is empty (C = 0).
+    """
+    # TODO: implement softmax.
+    raise NotImplementedError
+
+
+def one_hot(labels: np.ndarray, num_classes: int) -> np.ndarray:
+    """AI Math 5강: 딥러닝 학습방법 이해하기: 원-핫 벡터.
+
+    Row i is the one-hot vector of labels[i]: 1.0 in column labels[i], 0.0 elsewhere, i.e. row
+    labels[i] of the identity matrix of size num_classes.
+
+    Args:
+        labels: integer array of shape (N,), each label in [0, num_classes).
+        num_classes: int, the number of classes C (at least 1).
+    Returns:
+        ndarray of floats of shape (N, C).
+    Raises:
+        ValueError: if labels is not a 1-D array of integers, a label is outside
+            [0, num_classes), or num_classes < 1.
+    """
+    # TODO: implement one_hot.
+    raise NotImplementedError
+
+
+def softmax_to_onehot(P: np.ndarray) -> np.ndarray:
+    """AI Math 5강: 딥러닝 학습방법 이해하기: 추론할 때는 원-핫 벡터로.
+
+    At inference the prediction is the most likely class: one_hot(argmax_k p_k) for each row p
+    (the first maximum when several entries tie, as np.argmax).
+
+    Args:
+        P: array of shape (N, C), e.g. softmax outputs, or a 1-D vector of shape (C,).
+    Returns:
+        ndarray of floats of the shape of P: each row (or the vector) is the one-hot vector of its
+        argmax.
+    Raises:
+        ValueError: if P is not 1-D or 2-D.
+    """
+    # TODO: implement softmax_to_onehot.
+    raise NotImplementedError
+
+
+def relu(x: np.ndarray) -> np.ndarray:
+    """AI Math 5강: 딥러닝 학습방법 이해하기: 활성함수 ReLU.
+
+    The rectified linear unit, element-wise:
+        relu(x) = max(0, x)
+
+    Args:
+        x: array of any shape.
+    Returns:
+        ndarray of the shape of x.
+    """
+    # TODO: implement relu.
+    raise NotImplementedError
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """AI Math 5강: 딥러닝 학습방법 이해하기: 활성함수 시그모이드.
+
+    The logistic function, element-wise:
+        sigmoid(x) = 1 / (1 + exp(-x))
+    computed without overflow for large |x|: sigmoid(-1000) is 0 (or tiny), sigmoid(1000) is 1.
+
+    Args:
+        x: array of any shape.
+    Returns:
+        ndarray of the shape of x, every entry in [0, 1].
+    """
+    # TODO: implement sigmoid.
+    raise NotImplementedError
+
+
+def cross_entropy(P: np.ndarray, Y: np.ndarray) -> float:
+    """AI Math 5강: 딥러닝 학습방법 이해하기: 교차 엔트로피 손실.
+
+    The mean cross-entropy of predicted probabilities P and one-hot targets Y over the batch:
+        L = -(1/N) sum_i sum_c Y_ic log P_ic
+    with 0 log 0 = 0: a probability of exactly 0 where Y is 0 adds nothing (the loss stays
+    finite); where Y is 1 it makes the loss infinite.
+
+    Args:
+        P: array of shape (N, C), the predicted probabilities (e.g. softmax outputs).
+        Y: array of shape (N, C), the one-hot targets.
+    Returns:
+        float, the mean loss.
+    Raises:
+        ValueError: if P is not 2-D or Y does not have the shape of P.
+    """
+    # TODO: implement cross_entropy.
+    raise NotImplementedError
+
+
+def mlp_forward(X: np.ndarray, params: dict) -> np.ndarray:
+    """AI Math 5강: 딥러닝 학습방법 이해하기: 2층 신경망의 순전파.
+
+    The forward pass of a two-layer neural network (one hidden layer of H units with ReLU):
+        Z1 = X W1 + b1,  A1 = relu(Z1),  O = A1 W2 + b2,  P = softmax(O)
+    (the biases are added to every row).
+
+    Args:
+        X: array of shape (N, D), one sample per row.
+        params: dict of arrays W1 (D, H), b1 (H,), W2 (H, C), b2 (C,).
+    Returns:
+        ndarray of shape (N, C), the class probabilities of each sample (rows sum to 1).
+    Raises:
+        ValueError: if X or W2 is not 2-D, or W1, b1, b2 do not have the shapes above (b1 of
+            shape (1,), which numpy would broadcast, included).
+    """
+    # TODO: implement mlp_forward.
+    raise NotImplementedError
+
+
+def mlp_backward(X: np.ndarray, Y: np.ndarray, params: dict) -> dict:
+    """AI Math 5강: 딥러닝 학습방법 이해하기: 역전파 알고리즘.
+
+    The gradients of the mean cross-entropy L = cross_entropy(mlp_forward(X, params), Y) with
+    respect to every parameter, by backpropagation (the chain rule, from the output back):
+        dO  = (P - Y) / N
+        dW2 = A1^T dO,       db2 = sum_i dO_i
+        dA1 = dO W2^T,       dZ1 = dA1 * [Z1 > 0]   (relu's derivative, 0 at 0)
+        dW1 = X^T dZ1,       db1 = sum_i dZ1_i
+    where Z1, A1 and P are the forward pass's values (see mlp_forward).
+
+    Args:
+        X: array of shape (N, D), one sample per row.
+        Y: array of shape (N, C), the one-hot targets.
+        params: dict of arrays W1 (D, H), b1 (H,), W2 (H, C), b2 (C,).
+    Returns:
+        dict with keys W1, b1, W2, b2: the gradients, each of its parameter's shape.
+    Raises:
+        ValueError: if the shapes do not fit (as in mlp_forward), or Y is not of shape (N, C).
+    """
+    # TODO: implement mlp_backward.
+    raise NotImplementedError
