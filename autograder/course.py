@@ -86,6 +86,18 @@ ASSIGNMENTS: dict[str, Assignment] = {
             ("sample_mean", "sample_variance", "mle_normal", "log_likelihood_normal",
              "mle_categorical", "entropy", "cross_entropy", "kl_divergence"),
         ),
+        Assignment(
+            "lec08_bayes", 8, "AI Math 8강: 베이즈 통계학 맛보기",
+            ("evidence", "posterior", "posterior_after_tests", "confusion_metrics"),
+        ),
+        Assignment(
+            "lec09_cnn", 9, "AI Math 9강: CNN 첫걸음",
+            ("conv1d", "conv_output_size", "conv2d", "conv2d_multi", "conv2d_backward"),
+        ),
+        Assignment(
+            "lec10_rnn", 10, "AI Math 10강: RNN 첫걸음",
+            ("rnn_forward", "rnn_backward", "bptt_gradient_norms"),
+        ),
     )
 }  # fmt: skip
 

@@ -45,7 +45,7 @@ def print_check_report(
         title = f"{summary.assignment}" + (f" ({assignment.title})" if assignment else "")
         for note in notes.get(summary.assignment, ()):
             console.print(Text(f"Note: {note}", style="yellow"), soft_wrap=True)
-        table = Table(title=title, title_justify="left", expand=False)
+        table = Table(title=Text(title), title_justify="left", expand=False)
         table.add_column("#", no_wrap=True)
         table.add_column("test", overflow="fold", max_width=40)
         table.add_column("points", justify="right", no_wrap=True)
@@ -55,8 +55,8 @@ def print_check_report(
                 continue
             label, style = STATUS_STYLES[r.status]
             name = r.name + (" [hidden]" if r.hidden else "")
-            table.add_row(
-                r.number, name, f"{_points(r.score)}/{_points(r.max_score)}",
+            table.add_row(  # Text: a name such as "x [hidden]" is not rich markup
+                Text(r.number), Text(name), f"{_points(r.score)}/{_points(r.max_score)}",
                 Text(label, style=style),
             )  # fmt: skip
         console.print(table)

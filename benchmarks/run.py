@@ -171,7 +171,9 @@ def section_mutants() -> list[str]:
     import mutants
 
     head = stamp("mutants")
-    assignments = ["lec01_vectors", "lec02_matrices", "lec03_gradient_descent", "lec04_sgd"]
+    from autograder.course import ASSIGNMENTS
+
+    assignments = list(ASSIGNMENTS)
     rows = mutants.main([*assignments, "-j", "2"])
     return [
         "## Mutation testing the graders (benchmarks/mutants.py)",
@@ -189,6 +191,26 @@ def section_mutants() -> list[str]:
     ]
 
 
+def section_conv2d() -> list[str]:
+    import conv2d
+
+    head = stamp("conv2d")
+    result = conv2d.main([])
+    return [
+        "## The reference conv2d against a library's (benchmarks/conv2d.py)",
+        "",
+        head,
+        "",
+        "lec09's reference conv2d is vectorised (sliding_window_view and einsum, no loop over",
+        "output pixels); the baseline is scipy.signal.correlate2d(x, k, mode='valid') where scipy",
+        "is installed (`pip install scipy`; it is not a dependency of the project), else a numpy",
+        "one-liner. Both are checked to agree first.",
+        "",
+        *result["lines"],
+        "",
+    ]
+
+
 SECTIONS = {
     "sandbox_overhead": section_sandbox_overhead,
     "batch": section_batch,
@@ -196,6 +218,7 @@ SECTIONS = {
     "notebook_kernel": section_notebook_kernel,
     "hostile_corpus": section_hostile_corpus,
     "mutants": section_mutants,
+    "conv2d": section_conv2d,
 }
 
 

@@ -71,6 +71,23 @@ def test_public_run_excludes_hidden_tests(tmp_path):
     assert [t["number"] for t in public] == [t["number"] for t in everything[: len(public)]]
 
 
+def test_the_report_shows_names_with_brackets_as_they_are(capsys):
+    """Test names are text, not rich markup: "[hidden]" and "[i]" stay in the table."""
+    from rich.console import Console
+
+    from autograder.report import print_check_report
+    from autograder.results import TestResult
+
+    results = [
+        TestResult(name=name, number=f"1.{i}", score=1.0, max_score=1.0, status="passed",
+                   assignment="lec01_vectors", hidden=hidden)
+        for i, (name, hidden) in enumerate([("test_rows[i]", False), ("test_secret", True)], 1)
+    ]  # fmt: skip
+    print_check_report(results, Console(width=200, force_terminal=False))
+    out = capsys.readouterr().out
+    assert "test_rows[i]" in out and "test_secret [hidden]" in out
+
+
 @pytest.mark.parametrize(
     "args, fragment",
     [

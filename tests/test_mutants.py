@@ -285,14 +285,7 @@ def test_every_function_has_probe_inputs_the_reference_answers():
         probes = mut.load_probes(assignment)
         assert {p[0] for p in probes} == set(entry.functions), assignment
     # lec03's probes run slow sympy loops: its self-check is left to the acceptance test.
-    for assignment in (
-        "lec01_vectors",
-        "lec02_matrices",
-        "lec04_sgd",
-        "lec05_neural_networks",
-        "lec06_probability",
-        "lec07_statistics",
-    ):
+    for assignment in [a for a in ASSIGNMENTS if a != "lec03_gradient_descent"]:
         path = REPO / "solutions" / f"{assignment}.py"
         result = mut.probe_mutant(path, path, assignment, mut.load_probes(assignment))
         assert (result.verdict, result.skipped) == ("likely equivalent", 0), assignment

@@ -22,7 +22,8 @@ from autograder.course import ASSIGNMENTS
 REPO = Path(__file__).resolve().parents[1]
 PUBLIC_POINTS = {"lec01_vectors": 25, "lec02_matrices": 29, "lec03_gradient_descent": 29,
                  "lec04_sgd": 30, "lec05_neural_networks": 30, "lec06_probability": 28,
-                 "lec07_statistics": 30}  # fmt: skip
+                 "lec07_statistics": 30, "lec08_bayes": 25, "lec09_cnn": 29,
+                 "lec10_rnn": 28}  # fmt: skip
 
 
 def run(cmd: list[str], *, cwd: Path, env: dict | None = None, timeout: float = 600):
