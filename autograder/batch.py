@@ -49,6 +49,7 @@ from .intake import (  # noqa: F401 - re-exported: intake moved out of this modu
     StudentEntry,
     SubmissionRejected,
     SubmittedFile,
+    find_assignment_file,
     find_students,
     read_submission,
     read_zip,
@@ -423,7 +424,15 @@ def grade_class(
             ) from None
 
     started = time.monotonic()
-    entries, warnings = find_students(submissions_dir)
+    try:
+        entries, warnings = find_students(submissions_dir)
+    except SubmissionRejected as exc:
+        raise UsageError(str(exc)) from None
+    if not entries:
+        raise UsageError(
+            f"no students in {submissions_dir}: a class folder holds one folder or .zip file per "
+            "student, named by the student's id"
+        )
     run = ClassRun(source=submissions_dir, out_dir=out_dir, warnings=warnings)
     run.students = [e.student for e in entries]
     if (warning := make_private_dir(out_dir)) is not None:
@@ -455,11 +464,16 @@ def grade_class(
                 student, source = entry.student, str(entry.path)
                 try:
                     files = read_submission(entry, names)
+                    misnamed = [] if entry.kind == "zip" else [
+                        note for a in names if a not in files
+                        for note in find_assignment_file(entry.path, a)[1]
+                    ]  # fmt: skip
+                    run.warnings += [f"{student}: {note}" for note in misnamed]
                     if not files:
                         expected = ", ".join(f"{a}.py" for a in names)
                         raise SubmissionRejected(
                             f"no assignment file was found (expected any of {expected}, "
-                            "or .ipynb notebooks)"
+                            "or .ipynb notebooks)" + "".join(f"; {n}" for n in misnamed)
                         )
                 except SubmissionRejected as exc:
                     book.record_student(

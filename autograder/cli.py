@@ -125,7 +125,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     if submission.is_file():  # a single file: grade it as its assignment
         assignments = assignments or [submission.stem]
         if submission.suffix not in (".py", ".ipynb") or submission.stem not in ASSIGNMENTS:
-            print(f"aimath check: {submission} is not an assignment file", file=sys.stderr)
+            import difflib
+
+            from .intake import assignment_file_names
+
+            close = difflib.get_close_matches(submission.name.lower(), assignment_file_names(),
+                                              n=1, cutoff=0.75)  # fmt: skip
+            hint = (
+                f" (did you mean {close[0]}? files are graded by their exact names)"
+                if close
+                else ""
+            )
+            print(f"aimath check: {submission} is not an assignment file{hint}", file=sys.stderr)
             return EXIT_USAGE
         submission = submission.parent
     if not submission.is_dir():

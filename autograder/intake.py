@@ -16,6 +16,7 @@ files are read, never extracted as they are; notebooks are opened only by the sa
 from __future__ import annotations
 
 import datetime
+import difflib
 import functools
 import hashlib
 import json
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from .course import STUB_MANIFEST, SUBMISSION_SUFFIXES
+from .course import ASSIGNMENTS, STUB_MANIFEST, SUBMISSION_SUFFIXES
 
 # Limits on what one student's submission may hold (zip files are checked before reading).
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -65,17 +66,82 @@ class SubmittedFile:
         return hashlib.sha256(self.data).hexdigest()
 
 
+NAME_CUTOFF = 0.75
+"""How alike (difflib's ratio) a file's name must be to an assignment's file name to be suggested
+as a misnamed copy of it: 'lec1_vectors.py' is 0.97 like 'lec01_vectors.py', 'lec01_vector.ipynb'
+0.97 like 'lec01_vectors.ipynb', while other lectures' names differ in more than a digit."""
+
+
+def assignment_file_names() -> list[str]:
+    """Every file name an assignment can be handed in as (``lec01_vectors.py``, ``.ipynb``...)."""
+    return [f"{a}{suffix}" for a in ASSIGNMENTS for suffix in SUBMISSION_SUFFIXES]
+
+
+def misnamed_file(names: list[str], assignment: str) -> str | None:
+    """Of ``names`` (files a student handed in), the one that looks like ``assignment``'s file
+    under a wrong name, or None: the closest of those that are no assignment's file name.
+
+        >>> misnamed_file(["lec1_vectors.py", "notes.txt"], "lec01_vectors")
+        'lec1_vectors.py'
+    """
+    valid = set(assignment_file_names())
+    candidates = [n for n in names if Path(n).suffix.lower() in SUBMISSION_SUFFIXES
+                  and n not in valid]  # fmt: skip
+    best, best_ratio = None, NAME_CUTOFF
+    for name in candidates:
+        for suffix in SUBMISSION_SUFFIXES:
+            ratio = difflib.SequenceMatcher(None, name.lower(), f"{assignment}{suffix}").ratio()
+            if ratio > best_ratio or (ratio == best_ratio and best is None):
+                best, best_ratio = name, ratio
+    # The name must be closer to this assignment than to any other (lec01 vs lec10).
+    if best is not None:
+        closest = difflib.get_close_matches(best.lower(), sorted(valid), n=1, cutoff=0)
+        if closest and not closest[0].startswith(f"{assignment}."):
+            return None
+    return best
+
+
+def misnamed_note(found: str, assignment: str) -> str:
+    return (
+        f"{assignment}.py was not found, but {found} was handed in: if it is this assignment, "
+        f"rename it to {assignment}{Path(found).suffix.lower()} (files are graded by their exact "
+        "names)"
+    )
+
+
+def _listing(folder: Path) -> list[str]:
+    try:
+        return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink())
+    except OSError:
+        return []
+
+
 def find_students(folder: Path) -> tuple[list[StudentEntry], list[str]]:
     """The students in a class folder, sorted by id, and warnings about entries that were skipped.
 
-    Folders and ``*.zip`` files are students; names starting with ``.`` or ``_`` (``__MACOSX``) and
-    other files are ignored. When both ``alice/`` and ``alice.zip`` exist the folder is graded.
+    Folders and ``*.zip`` files are students; names starting with ``.`` or ``_`` (``__MACOSX``) are
+    ignored, other files are skipped with a warning. When both ``alice/`` and ``alice.zip`` exist
+    the folder is graded. A folder that holds assignment files itself is one student's submission,
+    not a class: SubmissionRejected says so.
     """
     folder = Path(folder)
     entries: dict[str, StudentEntry] = {}
     warnings = []
+    valid = set(assignment_file_names())
+    own = [n for n in _listing(folder) if n in valid]
+    if own:
+        raise SubmissionRejected(
+            f"{folder} holds {', '.join(own[:3])}{' ...' if len(own) > 3 else ''} itself: it "
+            "looks like one student's submission, not a class folder (one folder or zip file per "
+            f"student). Grade it with: aimath check --submission {folder} --hidden"
+        )
     for path in sorted(folder.iterdir()):
         if path.name.startswith((".", "_")):
+            continue
+        if path.is_file() and path.suffix.lower() != ".zip":
+            warnings.append(
+                f"{path.name} skipped: a class folder holds one folder or .zip file per student"
+            )
             continue
         if path.is_dir():
             entries[path.name] = StudentEntry(path.name, path, "folder")
@@ -158,6 +224,7 @@ def find_assignment_file(folder: Path, assignment: str) -> tuple[Path | None, li
     """
     folder = Path(folder)
     root = folder.resolve()
+    names = []
     for base in (folder, folder / assignment):
         found = []
         for suffix in SUBMISSION_SUFFIXES:
@@ -173,7 +240,9 @@ def find_assignment_file(folder: Path, assignment: str) -> tuple[Path | None, li
             return py, [_both_note(py.name, nb.name)]
         if found:
             return found[0], []
-    return None, []
+        names += _listing(base)
+    found = misnamed_file(names, assignment)
+    return None, ([misnamed_note(found, assignment)] if found else [])
 
 
 def _head(path: Path) -> bytes:

@@ -98,7 +98,34 @@ def test_find_students_folders_and_zips(tmp_path):
     assert [(e.student, e.kind) for e in entries] == [
         ("amy", "folder"), ("bob", "folder"), ("cy", "folder"), ("dan", "zip")
     ]  # fmt: skip
-    assert warnings == ["cy.zip ignored: the folder cy/ is graded instead"]
+    assert warnings == [
+        "README.txt skipped: a class folder holds one folder or .zip file per student",
+        "cy.zip ignored: the folder cy/ is graded instead",
+    ]
+
+
+def test_a_single_students_folder_or_an_empty_one_is_not_a_class(tmp_path, capsys):
+    alice = tmp_path / "alice"
+    alice.mkdir()
+    (alice / "lec01_vectors.py").write_text("x = 1\n")
+    with pytest.raises(SubmissionRejected, match="looks like one student's submission"):
+        find_students(alice)
+    assert main(["grade", str(alice), "--out", str(tmp_path / "out")]) == 2
+    assert f"aimath check --submission {alice}" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["grade", str(tmp_path / "empty"), "--out", str(tmp_path / "out2")]) == 2
+    assert "no students in" in capsys.readouterr().err
+
+
+def test_a_misnamed_file_is_not_graded_but_named_with_the_right_name(tmp_path):
+    folder = make_class(tmp_path / "class", {"ada": {L2: reference(L2)}})
+    (folder / "ada" / "lec1_vectors.py").write_text(reference(L1))
+    (folder / "bo").mkdir()
+    (folder / "bo" / "lec01_vector.ipynb").write_text("{}")
+    run = grade_class(folder, out_dir=tmp_path / "out", assignments=[L1, L2], jobs=1)
+    assert "ada: lec01_vectors.py was not found, but lec1_vectors.py was handed in: if it is this "\
+        "assignment, rename it to lec01_vectors.py" in " ".join(run.warnings)  # fmt: skip
+    assert "rename it to lec01_vectors.ipynb" in run.rejected["bo"]  # nothing else handed in
 
 
 def test_folder_prefers_py_and_understands_nbgrader_layout(tmp_path):
@@ -481,7 +508,7 @@ def test_an_output_folder_with_something_else_in_gradebook_sqlite_is_refused(tmp
 
 
 def test_a_second_grade_on_the_same_output_folder_is_refused(tmp_path):
-    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "ada").mkdir(parents=True)
     lock = batch._lock_output(tmp_path)
     try:
         with pytest.raises(UsageError, match="another `aimath grade` is writing"):

@@ -71,6 +71,13 @@ def test_public_run_excludes_hidden_tests(tmp_path):
     assert [t["number"] for t in public] == [t["number"] for t in everything[: len(public)]]
 
 
+def test_a_misnamed_single_file_gets_the_right_name_suggested(tmp_path, capsys):
+    path = tmp_path / "lec1_vectors.py"
+    shutil.copy(REPO / "solutions" / "lec01_vectors.py", path)
+    assert main(["check", "--submission", str(path)]) == 2
+    assert "did you mean lec01_vectors.py?" in capsys.readouterr().err
+
+
 def test_the_report_shows_names_with_brackets_as_they_are(capsys):
     """Test names are text, not rich markup: "[hidden]" and "[i]" stay in the table."""
     from rich.console import Console

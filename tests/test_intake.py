@@ -6,7 +6,15 @@ import json
 import zipfile
 from pathlib import Path
 
-from autograder.intake import StudentEntry, find_assignment_file, read_submission, read_zip
+import pytest
+
+from autograder.intake import (
+    StudentEntry,
+    find_assignment_file,
+    misnamed_file,
+    read_submission,
+    read_zip,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 L1 = "lec01_vectors"
@@ -81,3 +89,33 @@ def test_the_same_choice_in_a_folder_entry_and_in_a_zip(tmp_path):
     chosen = read_zip(archive, [L1])[L1]
     assert chosen.filename == f"{L1}.py" and chosen.data == REFERENCE
     assert "was graded and" in chosen.notes[0]
+
+
+# -- misnamed files -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "names, assignment, expected",
+    [
+        (["lec1_vectors.py", "notes.txt"], "lec01_vectors", "lec1_vectors.py"),
+        (["Lec01_Vectors.py"], "lec01_vectors", "Lec01_Vectors.py"),
+        (["lec01_vector.ipynb"], "lec01_vectors", "lec01_vector.ipynb"),
+        (["lec01-vectors (1).py"], "lec01_vectors", "lec01-vectors (1).py"),
+        (["lec10_rnn.py", "lec1_rnn.py"], "lec10_rnn", "lec1_rnn.py"),
+        (["lec1_rnn.py"], "lec01_vectors", None),  # another lecture's file
+        (["lec10_rnn.py"], "lec01_vectors", None),  # a right name is never misnamed
+        (["homework.py", "lec01_vectors.txt"], "lec01_vectors", None),
+        ([], "lec02_matrices", None),
+    ],
+)
+def test_a_misnamed_assignment_file_is_recognised(names, assignment, expected):
+    assert misnamed_file(names, assignment) == expected
+
+
+def test_find_assignment_file_names_the_misnamed_file_in_its_note(tmp_path):
+    (tmp_path / "lec1_vectors.py").write_text("x = 1\n")
+    path, notes = find_assignment_file(tmp_path, "lec01_vectors")
+    assert path is None
+    assert notes == [
+        "lec01_vectors.py was not found, but lec1_vectors.py was handed in: if it is this "
+        "assignment, rename it to lec01_vectors.py (files are graded by their exact names)"
+    ]
+    assert find_assignment_file(tmp_path, "lec02_matrices") == (None, [])
