@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .course import ASSIGNMENTS
-from .gradebook import Gradebook, StoredSubmission, make_private_dir, write_atomic
+from .gradebook import Gradebook, StoredSubmission, make_private_dir, max_points, write_atomic
 from .results import TestResult, to_gradescope
 
 if TYPE_CHECKING:
@@ -104,10 +104,37 @@ class StudentFeedback:
     results: list[TestResult]
     submissions: list[StoredSubmission]
     problem: str | None = None
+    possible: dict[str, float] | None = None  # each assignment's maximum, as in grades.csv
 
     @classmethod
-    def load(cls, book: Gradebook, student: str) -> StudentFeedback:
-        return cls(student, book.results(student), book.submissions(student), book.problem(student))
+    def load(
+        cls, book: Gradebook, student: str, possible: dict[str, float] | None = None
+    ) -> StudentFeedback:
+        if possible is None:
+            possible = max_points(book.submissions())
+        return cls(student, book.results(student), book.submissions(student), book.problem(student),
+                   possible)  # fmt: skip
+
+    @property
+    def course_max_score(self) -> float:
+        """The points of every assignment graded in the class (handed in by this student or
+        not): what the total is out of."""
+        possible = dict(self.possible or {})
+        for s in self.submissions:
+            possible.setdefault(s.assignment, s.max_score)
+        return sum(possible.values()) if possible else self.max_score
+
+    def total_line(self) -> str:
+        """'Total: 38/418 points (1 of 10 assignments handed in, 38/38 on it)'."""
+        course = self.course_max_score
+        handed = len({s.assignment for s in self.submissions})
+        graded = len(set(self.possible or {}) | {s.assignment for s in self.submissions})
+        line = f"Total: {self.score:g}/{course:g} points"
+        if handed < graded:
+            it = "it" if handed == 1 else "them"
+            line += (f" ({handed} of {graded} assignments handed in, {self.score:g}/"
+                     f"{self.max_score:g} on {it})")  # fmt: skip
+        return line
 
     @property
     def score(self) -> float:
@@ -126,6 +153,7 @@ def _redact(result: TestResult, reveal_hidden: bool) -> str:
 def overview(fb: StudentFeedback) -> str:
     """One line per assignment: its score, 'not submitted' or why it was not graded."""
     lines = [f"Your submission was not graded: {fb.problem}"] if fb.problem else []
+    lines.append(fb.total_line())
     by_name = {s.assignment: s for s in fb.submissions}
     for name in ASSIGNMENTS:
         sub = by_name.get(name)
@@ -155,16 +183,18 @@ CSS = """
 :root{color-scheme:light}
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans KR","Apple SD Gothic Neo",
 sans-serif;max-width:46rem;margin:0 auto;padding:1rem;line-height:1.45;color:#1b1b1b;
-background:#fff;overflow-wrap:anywhere}
+background:#fff;overflow-wrap:break-word}
 h1{font-size:1.35rem;margin:.2rem 0}
 h2{font-size:1.1rem;margin:1.8rem 0 .4rem;padding-bottom:.2rem;border-bottom:1px solid #ddd}
 h3{font-size:1rem;margin:1rem 0 .3rem}
-.score{font-weight:600;white-space:nowrap}
+.score{font-weight:600}
 .notice{border-left:4px solid #b00020;background:#fdf0f2;padding:.5rem .8rem;margin:.8rem 0}
 .note{border-left:4px solid #8a5a00;background:#fdf7ec;padding:.3rem .8rem;margin:.6rem 0}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
-th,td{text-align:left;padding:.3rem .35rem;border-bottom:1px solid #eee;vertical-align:top}
-td.pts{text-align:right;white-space:nowrap}
+th,td{text-align:left;padding:.3rem .35rem;border-bottom:1px solid #eee;vertical-align:top;
+overflow-wrap:normal;word-break:normal}
+th,td.pts,td.status{white-space:nowrap}td.pts{text-align:right}
+td.name{overflow-wrap:anywhere}
 pre{white-space:pre-wrap;word-break:break-word;background:#f5f5f5;padding:.6rem;
 border-radius:4px;font-size:.82rem;margin:.3rem 0 1rem}
 .passed{color:#17692b}.failed{color:#b00020}.not_attempted{color:#8a5a00}.error{color:#7b1fa2}
@@ -186,7 +216,7 @@ def render_html(fb: StudentFeedback, *, reveal_hidden: bool = False) -> str:
         "</head>",
         "<body>",
         f"<h1>Feedback for {_e(fb.student)}</h1>",
-        f'<p class="score">Total: {fb.score:g}/{fb.max_score:g} points</p>',
+        f'<p class="score">{_e(fb.total_line())}</p>',
     ]
     if fb.problem:
         parts.append(f'<p class="notice">Your submission was not graded: {_e(fb.problem)}</p>')
@@ -215,9 +245,9 @@ def render_html(fb: StudentFeedback, *, reveal_hidden: bool = False) -> str:
         for r in results:
             hidden = ' <span class="muted">(hidden)</span>' if r.hidden else ""
             parts.append(
-                f"<tr><td>{_e(r.number)}</td><td>{_e(r.name)}{hidden}</td>"
+                f'<tr><td class="pts">{_e(r.number)}</td><td class="name">{_e(r.name)}{hidden}</td>'
                 f'<td class="pts">{r.score:g}/{r.max_score:g}</td>'
-                f'<td class="{r.status}">{STATUS_LABELS[r.status]}</td></tr>'
+                f'<td class="status {r.status}">{STATUS_LABELS[r.status]}</td></tr>'
             )
         parts.append("</tbody>\n</table>")
         for r in results:
@@ -238,8 +268,9 @@ def write_feedback(
     """feedback/<student>.json and feedback/<student>.html for every student."""
     folder = Path(folder)
     make_private_dir(folder)  # 0700; files are written 0600
+    possible = max_points(book.submissions())
     for student in students:
-        fb = StudentFeedback.load(book, student)
+        fb = StudentFeedback.load(book, student, possible)
         data = feedback_json(fb, reveal_hidden=reveal_hidden)
         write_atomic(folder / f"{student}.json", json.dumps(data, indent=2, ensure_ascii=False))
         write_atomic(folder / f"{student}.html", render_html(fb, reveal_hidden=reveal_hidden))

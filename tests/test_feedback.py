@@ -162,3 +162,23 @@ def test_progress_is_a_bar_with_eta_on_a_terminal():
         update("amy", "lec01_vectors 20/26", 0.5)
         update("bob", "lec01_vectors 26/26", 0.5)
     assert "2/2" in out.getvalue() and "ETA" in out.getvalue()
+
+
+def test_the_total_is_out_of_every_graded_assignment_and_says_how_many_were_handed_in(book):
+    store(book, "ada", [result("1.1"), result("1.2")])
+    store(book, "ada", [result("2.1", assignment="lec02_matrices")], assignment="lec02_matrices")
+    store(book, "hana", [result("1.1"), result("1.2", "failed")])
+    hana = StudentFeedback.load(book, "hana")
+    assert hana.total_line() == "Total: 1/3 points (1 of 2 assignments handed in, 1/2 on it)"
+    assert hana.total_line() in render_html(hana)
+    assert feedback_json(hana)["output"].splitlines()[0] == hana.total_line()
+    assert StudentFeedback.load(book, "ada").total_line() == "Total: 3/3 points"
+
+
+def test_table_cells_do_not_break_words_the_page_does_not_either():
+    """At any width, a status ("passed") or a header ("points") stays whole: only the long test
+    names in their own column may wrap anywhere."""
+    from autograder.feedback import CSS
+
+    assert "overflow-wrap:anywhere}" not in CSS.split("td.name")[0]
+    assert "th,td.pts,td.status{white-space:nowrap}" in CSS
