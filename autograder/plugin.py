@@ -227,11 +227,7 @@ class GradingSession:
         output = state["output"] if state["status"] else "The test did not run (skipped)."
         proxy = state["proxy"]
         if status == "failed" and proxy is not None and proxy.printed.strip():
-            printed = proxy.printed.strip()
-            if len(printed) > MAX_PRINTED_CHARS:
-                cut = len(printed) - MAX_PRINTED_CHARS
-                printed = printed[:MAX_PRINTED_CHARS] + f"\n... ({cut} more characters not shown)"
-            output += "\n\nYour code printed:\n" + printed
+            output += "\n\n" + printed_report(proxy.printed_calls)
         hidden = item.get_closest_marker("hidden") is not None
         doc = (getattr(item, "function", None) and item.function.__doc__) or ""
         name = doc.strip().splitlines()[0] if doc.strip() else item.name
@@ -416,6 +412,7 @@ class SubmissionProxy:
         self.spent_s = 0.0
         self.last_call = ""
         self.printed = ""
+        self.printed_calls: list[tuple[str, str]] = []  # (call, what it printed), in order
 
     def __getattr__(self, name: str) -> RemoteFunction:
         if name.startswith("_"):
@@ -502,6 +499,8 @@ class SubmissionProxy:
                 "too slow?)"
             )
         self.printed += printed
+        if printed.strip():
+            self.printed_calls.append((self.last_call, printed))
         return value
 
     def _over_budget(self) -> str:
@@ -509,6 +508,27 @@ class SubmissionProxy:
             f"this test's calls took {self.spent_s:.1f} s in all, over its budget of "
             f"{self._budget_s:g} s"
         )
+
+
+def printed_report(calls: list[tuple[str, str]], limit: int = MAX_PRINTED_CHARS) -> str:
+    """What the submission printed, call by call, the last calls first kept: each block is named
+    by its call, and what does not fit in ``limit`` characters is counted, never cut silently."""
+    blocks, used, left_out = [], 0, 0
+    for call, text in reversed(calls):
+        text = text.strip()
+        room = limit - used
+        if room <= 0:
+            left_out += 1
+            continue
+        if len(text) > room:
+            text = text[:room] + f"\n... ({len(text) - room} more characters not shown)"
+        used += min(len(text), room)
+        blocks.append(f"(in {call})\n{text}")
+    blocks.reverse()
+    if left_out:
+        calls_text = "call" if left_out == 1 else "calls"
+        blocks.insert(0, f"(what {left_out} earlier {calls_text} printed is not shown)")
+    return "Your code printed:\n" + "\n".join(blocks)
 
 
 def _to_wire(value: Any) -> Any:

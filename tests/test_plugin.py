@@ -406,9 +406,9 @@ def test_printed_output_goes_with_failed_tests_only_and_is_cut_with_a_note(tmp_p
     assert "printed" not in r["test_prints_and_passes"].output
     small = r["test_prints_and_fails"].output
     assert small.startswith("chatty(10) returned a wrong value")
-    assert small.endswith("\n\nYour code printed:\n" + "x" * 10)
+    assert small.endswith("\n\nYour code printed:\n(in chatty(10))\n" + "x" * 10)
     big = r["test_prints_a_lot_and_fails"].output
-    shown = big.split("Your code printed:\n", 1)[1]
+    shown = big.split("Your code printed:\n(in chatty(5000))\n", 1)[1]
     assert shown.startswith("x" * MAX_PRINTED_CHARS + "\n... (")
     assert shown.endswith(f"({5000 - MAX_PRINTED_CHARS} more characters not shown)")
 
@@ -500,3 +500,31 @@ def test_map_calls_the_function_on_every_input_in_one_round_trip(tmp_path):
     assert raised.status == "failed"
     assert "scale(array([-1., 5.])) (call 2 of 3 in a batch) raised" in raised.output
     assert "ValueError: negative" in raised.output
+
+
+def test_printed_output_is_named_by_the_call_that_printed_it(tmp_path):
+    graders = """
+        def test_two_calls(sub):
+            sub.chatty(3)
+            sub.chatty(4)
+            assert False, "the second call was wrong"
+
+        def test_one_quiet_call_after_a_chatty_one(sub):
+            sub.chatty(5)
+            assert sub.chatty(0) == 1, "chatty(0) returned a wrong value"
+    """
+    r = grade_tiny(tmp_path, graders)
+    two = r["test_two_calls"].output
+    assert two.endswith("Your code printed:\n(in chatty(3))\nxxx\n(in chatty(4))\nxxxx")
+    quiet = r["test_one_quiet_call_after_a_chatty_one"].output
+    assert quiet.endswith("(in chatty(5))\nxxxxx")  # not attributed to chatty(0)
+
+
+def test_what_does_not_fit_is_counted_call_by_call_the_last_calls_kept():
+    from autograder.plugin import printed_report
+
+    calls = [(f"f({i})", "y" * 30) for i in range(5)]
+    report = printed_report(calls, limit=70)
+    assert report.startswith("Your code printed:\n(what 2 earlier calls printed is not shown)\n")
+    assert "(in f(2))\n" + "y" * 10 + "\n... (20 more characters not shown)" in report
+    assert report.endswith("(in f(4))\n" + "y" * 30)

@@ -228,7 +228,11 @@ PRINTED = "\n\nYour code printed:\n"
 def printed(results, *, hidden: bool) -> dict[str, str]:
     """What the spy printed in each failing test, by test name."""
     return {
-        r.nodeid.split("::")[-1]: r.output.split(PRINTED, 1)[1]
+        r.nodeid.split("::")[-1]: "\n".join(
+            line  # each call's block starts with "(in <the call>)"
+            for line in r.output.split(PRINTED, 1)[1].splitlines()
+            if not line.startswith("(in ")
+        )
         for r in results
         if r.hidden == hidden and PRINTED in r.output
     }
