@@ -85,14 +85,24 @@ def failure_kind(result: TestResult) -> str:
         return "not attempted"
     if result.status == "error":
         return "grader error"
+    message = result.output.split("\n\nYour code printed:")[0]
     for tag in result.tags:
         if tag.startswith("kind:") and tag[5:] in KINDS_BY_EXCEPTION:
-            return KINDS_BY_EXCEPTION[tag[5:]]
-    message = result.output.split("\n\nYour code printed:")[0]
+            kind = KINDS_BY_EXCEPTION[tag[5:]]
+            if kind == "wrong answer" and _is_shape_failure(message):
+                return "wrong shape"
+            return kind
     for kind, fragments in FAILURE_KINDS:
         if any(f in message for f in fragments):
             return kind
-    return "wrong answer"
+    return "wrong shape" if _is_shape_failure(message) else "wrong answer"
+
+
+def _is_shape_failure(message: str) -> bool:
+    """A check that failed on the shape of what came back (checks.py: 'returned an array of shape
+    (3,); expected shape (2,)', or a single number where an array was expected)."""
+    first = message.split("\n", 1)[0]
+    return "; expected shape " in first or "expected an array of shape" in first
 
 
 # -- one student's feedback ---------------------------------------------------------------------
@@ -145,9 +155,18 @@ class StudentFeedback:
         return sum(r.max_score for r in self.results)
 
 
+def hidden_summary(result: TestResult) -> str:
+    """What a student may read of a hidden test that did not pass: the kind of failure only
+    ('wrong answer', 'wrong shape', 'time limit', 'raised an exception'...), never its inputs,
+    expected values or output."""
+    if result.status in ("passed", "not_attempted") or not result.output:
+        return HIDDEN_NOTE
+    return f"{HIDDEN_NOTE}\nWhat went wrong: {failure_kind(result)}."
+
+
 def _redact(result: TestResult, reveal_hidden: bool) -> str:
     shown = reveal_hidden or not result.hidden or not result.output
-    return result.output if shown else HIDDEN_NOTE
+    return result.output if shown else hidden_summary(result)
 
 
 def overview(fb: StudentFeedback) -> str:

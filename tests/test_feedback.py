@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -81,7 +82,11 @@ def test_hidden_tests_show_name_and_score_but_not_their_output(book):
     data = feedback_json(fb)
     assert "0.5772156649" not in json.dumps(data)
     hidden = [t for t in data["tests"] if t["extra_data"]["hidden"]]
-    assert hidden and all(t["output"] == HIDDEN_NOTE for t in hidden if t["status"] == "failed")
+    assert hidden and all(
+        t["output"] == f"{HIDDEN_NOTE}\nWhat went wrong: wrong answer."
+        for t in hidden
+        if t["status"] == "failed"
+    )
     assert data["score"] == 1.0 and [t["number"] for t in data["tests"]] == ["1.1", "1.2", "1.3"]
     # ... unless the instructor asks
     assert "0.5772156649" in render_html(fb, reveal_hidden=True)
@@ -182,3 +187,27 @@ def test_table_cells_do_not_break_words_the_page_does_not_either():
 
     assert "overflow-wrap:anywhere}" not in CSS.split("td.name")[0]
     assert "th,td.pts,td.status{white-space:nowrap}" in CSS
+
+
+@pytest.mark.parametrize(
+    "output, tags, kind",
+    [
+        ("f(x) returned a wrong value.\n  returned: 1.0\n  expected: 2.5", ("kind:CheckError",),
+         "wrong answer"),
+        ("f(x) returned an array of shape (3,); expected shape (2,)\n  returned: array([1, 2, 3])",
+         ("kind:CheckError",), "wrong shape"),
+        ("f(x) did not finish within its time limit of 10 s and was stopped", ("kind:CallTimeout",),
+         "time limit"),
+        ("f(x) raised ValueError: secret input 0.5772156649", ("kind:StudentRaised",),
+         "raised an exception"),
+    ],
+)  # fmt: skip
+def test_a_hidden_failure_tells_its_kind_and_nothing_else(output, tags, kind):
+    from autograder.feedback import hidden_summary
+
+    r = dataclasses.replace(result("9.1", "failed", hidden=True, output=output), tags=tags)
+    assert hidden_summary(r) == f"{HIDDEN_NOTE}\nWhat went wrong: {kind}."
+    data = feedback_json(StudentFeedback("s", [r], []))
+    assert data["tests"][0]["output"] == hidden_summary(r)
+    assert "0.5772156649" not in json.dumps(data) and "2.5" not in json.dumps(data)
+    assert hidden_summary(dataclasses.replace(r, status="passed")) == HIDDEN_NOTE

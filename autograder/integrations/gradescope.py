@@ -408,13 +408,15 @@ def gradescope_results(
 ) -> dict[str, Any]:
     """Gradescope's results.json for one submission: hidden tests with the bundle's visibility
     and, unless it reveals them, without their output."""
-    from ..feedback import HIDDEN_NOTE
+    from ..feedback import hidden_summary
 
     shown = [
         dataclasses.replace(
             r,
             visibility=config.hidden_visibility if r.hidden else "visible",
-            output=HIDDEN_NOTE if r.hidden and r.output and not config.reveal_hidden else r.output,
+            output=hidden_summary(r)
+            if r.hidden and r.output and not config.reveal_hidden
+            else r.output,
         )
         for r in results
     ]
