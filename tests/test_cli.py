@@ -214,3 +214,33 @@ def test_a_symbolic_link_in_a_submission_scores_nothing_and_shows_nothing_of_its
         pass
     leaked = [line for line in secret if line in shown]
     assert not leaked
+
+
+def test_a_cause_many_tests_share_is_said_once_before_the_table(tmp_path):
+    """A syntax error, a stub and a file not handed in each print one cause, not one per test."""
+    from rich.console import Console
+
+    from autograder.plugin import run_graders
+    from autograder.report import group_failures, print_check_report
+
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "lec01_vectors.py").write_text("def hadamard(x, y)\n    return x\n")
+    shutil.copy(REPO / "assignments" / "lec04_sgd.py", folder)
+    results = run_graders(folder, ["lec01_vectors", "lec02_matrices", "lec04_sgd"], student="s")
+    console = Console(width=120, record=True, force_terminal=False)
+    print_check_report(results, console)
+    out = console.export_text()
+    assert out.count("could not be loaded: SyntaxError") == 1
+    assert "16 tests FAILED (every test), tests 1.1-1.16:" in out
+    assert out.count("was not submitted") == 1
+    assert "lec02_matrices.py was not submitted, so its tests were not graded (19 tests" in out
+    assert out.count("raised NotImplementedError") == 0 and out.count("NotImplementedError") == 1
+    assert "not attempted yet: add_intercept, linear_regression_gd, minibatches, " in out
+    assert out.index("could not be loaded") < out.index("1.1 ")  # the cause before the table
+    # Failures of their own are still told test by test.
+    shared, singles = group_failures(
+        [r for r in run_graders(REPO / "tests" / "submissions" / "lec01_no_sqrt",
+                                ["lec01_vectors"], student="s")]
+    )  # fmt: skip
+    assert not shared and singles and all("returned" in r.output for r in singles)

@@ -225,7 +225,9 @@ class Sandbox:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             self.load_error = LoadFailed(
-                f"{self.filename} is not UTF-8 text (byte {exc.start} cannot be decoded)"
+                f"{self.filename} is not UTF-8 text (byte {exc.start} cannot be decoded): save "
+                "it as UTF-8 (in most editors: Save with Encoding, or Save As, then UTF-8) and "
+                "hand it in again"
             )
             raise self.load_error from None
 
