@@ -237,6 +237,9 @@ def cmd_mutants(args: argparse.Namespace) -> int:
             print(f"aimath mutants: {exc}", file=sys.stderr)
             return EXIT_USAGE
         return EXIT_OK
+    if args.jobs is not None and args.jobs < 1:
+        print(f"aimath mutants: -j must be at least 1, not {args.jobs}", file=sys.stderr)
+        return EXIT_USAGE
     _say_protections_off(console)
     try:
         with MutantsProgress(console) as progress:

@@ -386,6 +386,8 @@ def test_the_cli_exits_1_on_an_unmarked_survivor_and_0_when_all_are_killed(
     assert main([*args, str(tmp_path / "b"), "--id", killed]) == 0
     assert main([*args, str(tmp_path / "c"), "--sample", "0"]) == 2
     assert "--sample must be at least 1" in capsys.readouterr().err
+    assert main(["mutants", L1, "-j", "0", "--report", str(tmp_path / "e")]) == 2
+    assert "-j must be at least 1, not 0" in capsys.readouterr().err
     assert main(["mutants", "lec99_nothing", "--report", str(tmp_path / "d")]) == 2
     capsys.readouterr()  # (where a protection is off, the grading run's first line says so)
     assert main(["mutants", L1, "--course", str(course), "--list"]) == 0
