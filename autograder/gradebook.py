@@ -44,7 +44,8 @@ PRIVATE_DIR_MODE = 0o700
 # What decides a grade besides the submission: engine modules, the sandbox, the graders, the
 # reference solution, and the assignment's catalog entry (its time limit and budgets).
 ENGINE_FILES = (
-    "arguments.py", "bounded.py", "checks.py", "course.py", "errors.py", "formatting.py", "numerics.py",
+    "arguments.py", "bounded.py", "checks.py", "course.py", "errors.py", "formatting.py", "hints.py",
+    "numerics.py",
     "plugin.py",
     "results.py", "seeds.py", "wire.py", "sandbox/__init__.py", "sandbox/cells.py", "sandbox/cgroup.py", "sandbox/process.py",
     "sandbox/protocols.py",

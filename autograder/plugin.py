@@ -50,6 +50,7 @@ from .errors import (
     WorkerCrashed,
 )
 from .formatting import format_call
+from .hints import find_hint
 from .intake import find_assignment_file
 from .results import Status, TestResult, to_gradescope
 from .sandbox.process import FunctionRef, Sandbox
@@ -226,6 +227,10 @@ class GradingSession:
         status: Status = state["status"] or "error"
         output = state["output"] if state["status"] else "The test did not run (skipped)."
         proxy = state["proxy"]
+        if status == "failed" and proxy is not None and state.get("kind") in _WRONG_ANSWER:
+            hint = _hint_for(assignment_of(item), proxy, output)
+            if hint:
+                output += f"\nHint: {hint}"
         if status == "failed" and proxy is not None and proxy.printed.strip():
             output += "\n\n" + printed_report(proxy.printed_calls)
         hidden = item.get_closest_marker("hidden") is not None
@@ -413,6 +418,7 @@ class SubmissionProxy:
         self.last_call = ""
         self.printed = ""
         self.printed_calls: list[tuple[str, str]] = []  # (call, what it printed), in order
+        self.last_value: tuple[str, tuple, dict, Any] | None = None  # the last call and its value
 
     def __getattr__(self, name: str) -> RemoteFunction:
         if name.startswith("_"):
@@ -421,11 +427,15 @@ class SubmissionProxy:
 
     def call(self, name: str, args: tuple, kwargs: dict) -> Any:
         self.last_call = format_call(name, args, kwargs)
-        return self._run(name, tuple(_to_wire(a) for a in args),
-                         {k: _to_wire(v) for k, v in kwargs.items()})  # fmt: skip
+        self.last_value = None
+        value = self._run(name, tuple(_to_wire(a) for a in args),
+                          {k: _to_wire(v) for k, v in kwargs.items()})  # fmt: skip
+        self.last_value = (name, args, kwargs, value)  # for hints (autograder.hints)
+        return value
 
     def call_many(self, name: str, calls: list[tuple], kwargs: dict) -> list[Any]:
         """``name(*args, **kwargs)`` for each ``args`` in ``calls``, in one round trip."""
+        self.last_value = None
         if not calls:
             return []
         first = format_call(name, calls[0], kwargs)
@@ -508,6 +518,20 @@ class SubmissionProxy:
             f"this test's calls took {self.spent_s:.1f} s in all, over its budget of "
             f"{self._budget_s:g} s"
         )
+
+
+_WRONG_ANSWER = ("CheckError", "AssertionError")
+
+
+def _hint_for(assignment: str, proxy: SubmissionProxy, output: str) -> str | None:
+    """A known mistake's hint, when the check that failed is about the last call's value."""
+    if proxy.last_value is None or not proxy.last_call or not output.startswith(proxy.last_call):
+        return None
+    name, args, kwargs, value = proxy.last_value
+    try:
+        return find_hint(assignment, name, args, kwargs, value)
+    except Exception:  # noqa: BLE001 - a hint never changes a result
+        return None
 
 
 def printed_report(calls: list[tuple[str, str]], limit: int = MAX_PRINTED_CHARS) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from autograder.course import ASSIGNMENTS
+from autograder.hints import load_hints
 from autograder.plugin import run_graders
 
 from .golden import load_cases, short_test_name
@@ -39,6 +40,12 @@ def test_golden_submission_scores_as_stated(case):
             f"{case.name}: {assignment} scored {sum(r.score for r in mine)}, "
             f"expected {expected['score']}"
         )
+        # Every known mistake's hint fires on the golden submission that makes it.
+        for hint in load_hints(assignment):
+            if hint.case == case.name:
+                assert any(f"Hint: {hint.text}" in r.output for r in mine), (
+                    f"{case.name}: no failed test of {hint.function} got the hint {hint.text!r}"
+                )
 
 
 @pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
