@@ -93,9 +93,7 @@ def same_value(actual: Any, expected: Any) -> bool:
         return bool(np.allclose(a, e, rtol=HINT_RTOL, atol=HINT_ATOL, equal_nan=True))
 
 
-def find_hint(
-    assignment: str, function: str, args: tuple, kwargs: dict, actual: Any
-) -> str | None:
+def find_hint(assignment: str, function: str, args: tuple, kwargs: dict, actual: Any) -> str | None:
     """The hint of the first known mistake of ``function`` that returns ``actual`` for these
     arguments, or None. Only calls with plain-data arguments are compared."""
     if not (_plain(list(args)) and _plain(dict(kwargs))):
