@@ -104,8 +104,8 @@ def print_check_report(
         if len(shared) == 1 and not singles and shared[0][0].endswith("were not graded") \
                 and len(shared[0][1]) == len(mine):  # fmt: skip
             console.print(Text(title, style="bold"), soft_wrap=True)
-            console.print(Text(f"  {shared[0][0]} ({len(mine)} tests, {points} points)\n",
-                               style="yellow"), soft_wrap=True)  # fmt: skip
+            console.print(Text(f"  {shared[0][0]}: {len(mine)} tests not attempted, {points} "
+                               "points\n", style="yellow"), soft_wrap=True)  # fmt: skip
             continue
         console.print(Text(title, style="bold"), soft_wrap=True)
         for note in notes.get(summary.assignment, ()):

@@ -429,5 +429,7 @@ def test_kernel_stub_gets_zero_with_every_test_not_attempted(tmp_path):
     printed, result = _self_check_output(nb)
     match = re.fullmatch(rf"{KERNEL_ASSIGNMENT}: 0/(\d+) points \((\d+) not attempted\)", result)
     assert match and int(match[1]) > 0, result  # e.g. 0/25 points (16 not attempted)
-    assert printed.count("raised NotImplementedError") == int(match[2])
+    # One cause for every test, said once: the functions that still raise NotImplementedError.
+    assert f"{match[2]} tests not attempted (every test)" in printed
+    assert printed.count("NotImplementedError") == 1 and "not attempted yet: " in printed
     assert f"Total for self-check: 0/{match[1]} points" in printed
