@@ -94,17 +94,7 @@ def test_a_hint_is_added_only_to_a_failed_check_of_the_last_calls_value(tmp_path
 def test_values_that_cannot_be_compared_get_no_hint():
     x = np.array([3.0, 4.0])
     assert find_hint("lec01_vectors", "l2_norm", (x,), {}, 25.0) is not None
-    for hostile in (
-        "25",
-        None,
-        {"a": 1},
-        [25.0, 1.0],
-        np.array([25.0, 0.0]),
-        2**200,
-        25 + 0j * 1e-300j,
-    ):
-        if isinstance(hostile, complex):
-            continue
+    for hostile in ("25", None, {"a": 1}, [25.0, 1.0], np.array([25.0, 0.0]), 2**200, 25 + 1j):
         assert find_hint("lec01_vectors", "l2_norm", (x,), {}, hostile) is None
     assert find_hint("lec01_vectors", "l2_norm", ("not an array",), {}, 25.0) is None
     assert find_hint("lec01_vectors", "no_such_function", (x,), {}, 25.0) is None
