@@ -42,6 +42,8 @@ DEPENDENCIES = (
     "nbformat>=5.9",
     "rich>=13",
     "matplotlib>=3.7",
+    "jinja2>=3.1",
+    "tomli>=2.0; python_version < '3.11'",
 )
 NOTEBOOK_EXTRA = ("nbclient>=0.8", "ipykernel>=6.20")
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", "test_hidden*.py", ".*")

@@ -113,6 +113,7 @@ CREATE TABLE IF NOT EXISTS results (
     hidden INTEGER NOT NULL,
     tags TEXT NOT NULL,
     execution_time REAL NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}',
     PRIMARY KEY (submission_id, position),
     UNIQUE (submission_id, number)
 );
@@ -128,6 +129,8 @@ CREATE TABLE IF NOT EXISTS overrides (
 """
 # Columns added to ``submissions`` after its first version: a gradebook without them gets them.
 ADDED_COLUMNS = (("submitted_at", "TEXT"), ("submitted_from", "TEXT NOT NULL DEFAULT ''"))
+# ... and to ``results``: ``detail`` is the failure as data and the figures (JSON, see failures.py).
+ADDED_RESULT_COLUMNS = (("detail", "TEXT NOT NULL DEFAULT '{}'"),)
 ALL_ASSIGNMENTS = "*"  # a deadline for every assignment without one of its own
 POINTS_POSSIBLE = "Points Possible"  # grades.csv's row of maximum points (as Canvas names it)
 
@@ -202,6 +205,10 @@ class Gradebook:
             for column, kind in ADDED_COLUMNS:
                 if column not in have:
                     self.db.execute(f"ALTER TABLE submissions ADD COLUMN {column} {kind}")
+            have = {row[1] for row in self.db.execute("PRAGMA table_info(results)")}
+            for column, kind in ADDED_RESULT_COLUMNS:
+                if column not in have:
+                    self.db.execute(f"ALTER TABLE results ADD COLUMN {column} {kind}")
             row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None:
                 self.db.execute(
@@ -285,12 +292,12 @@ class Gradebook:
                 )  # fmt: skip
                 submission_id = cursor.lastrowid
                 self.db.executemany(
-                    "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     [
                         (
                             submission_id, position, r.number, r.name, r.nodeid, r.score,
                             r.max_score, r.status, r.output, r.visibility, int(r.hidden),
-                            json.dumps(list(r.tags)), r.execution_time,
+                            json.dumps(list(r.tags)), r.execution_time, _detail_json(r),
                         )
                         for position, r in enumerate(sub.results)
                     ],
@@ -371,7 +378,7 @@ class Gradebook:
         """The test results of a student (one assignment, or all in catalog order)."""
         query = (
             "SELECT s.assignment, r.number, r.name, r.nodeid, r.score, r.max_score, r.status, "
-            "r.output, r.visibility, r.hidden, r.tags, r.execution_time "
+            "r.output, r.visibility, r.hidden, r.tags, r.execution_time, r.detail "
             "FROM results r JOIN submissions s ON r.submission_id = s.id WHERE s.student = ?"
         )
         params: tuple = (student,)
@@ -384,11 +391,31 @@ class Gradebook:
                 name=name, number=number, score=score, max_score=max_score, status=status,
                 assignment=a, output=output, visibility=visibility, hidden=bool(hidden),
                 tags=tuple(json.loads(tags)), execution_time=execution_time, nodeid=nodeid,
+                **_detail_fields(detail),
             )
             for a, number, name, nodeid, score, max_score, status, output, visibility, hidden,
-            tags, execution_time in rows
+            tags, execution_time, detail in rows
         ]  # fmt: skip
         return sorted(results, key=lambda r: _catalog_index(r.assignment))  # stable: keeps order
+
+
+def _detail_json(r: TestResult) -> str:
+    detail: dict = {}
+    if r.failure:
+        detail["failure"] = r.failure
+    if r.figures:
+        detail["figures"] = list(r.figures)
+    return json.dumps(detail, ensure_ascii=False)
+
+
+def _detail_fields(text: str) -> dict:
+    try:
+        detail = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(detail, dict):
+        return {}
+    return {"failure": detail.get("failure") or None, "figures": tuple(detail.get("figures") or ())}
 
 
 @dataclass(frozen=True)

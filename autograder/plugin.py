@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from . import figures
 from .checks import CheckError
 from .course import ASSIGNMENTS, GRADERS_DIR, default_hidden_dir, default_solutions_dir
 from .errors import (
@@ -201,6 +202,10 @@ class GradingSession:
         return self._secret
 
     # -- reporting -------------------------------------------------------------------------
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> None:
+        figures.start()  # what the grader draws during this test's call
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         outcome = yield
@@ -209,6 +214,8 @@ class GradingSession:
         if state is None:
             return
         state["duration"] += call.duration
+        if call.when == "call":
+            state["figures"] = figures.take()
         if state["status"] is None and call.when in ("setup", "call"):
             if call.excinfo is not None:
                 state["status"], state["output"] = classify(call.excinfo.value, report)
@@ -250,6 +257,8 @@ class GradingSession:
             + ((f"kind:{state['kind']}",) if state.get("kind") else ()),
             execution_time=state["duration"],
             nodeid=_nodeid(item, state["assignment"]),
+            failure=state.get("failure"),
+            figures=state.get("figures", ()),
         )
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:

@@ -39,6 +39,10 @@ class TestResult:
     tags: tuple[str, ...] = ()
     execution_time: float = 0.0
     nodeid: str = field(default="", compare=False)
+    failure: dict[str, Any] | None = field(default=None, compare=False)
+    """Why the test did not pass, as data (``autograder.failures.Failure.to_json``), or None."""
+    figures: tuple[dict[str, Any], ...] = field(default=(), compare=False)
+    """Plots of the test's calls for the student's page (see ``autograder.figures``)."""
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -99,6 +103,8 @@ def to_gradescope(
                     "assignment": r.assignment,
                     "hidden": r.hidden,
                     "nodeid": r.nodeid,
+                    **({"failure": r.failure} if r.failure else {}),
+                    **({"figures": list(r.figures)} if r.figures else {}),
                 },
             }
         )
@@ -136,6 +142,8 @@ def from_gradescope(data: dict[str, Any]) -> list[TestResult]:
                 tags=tuple(t.get("tags", ())),
                 execution_time=float(t.get("execution_time", 0.0)),
                 nodeid=extra.get("nodeid", ""),
+                failure=extra.get("failure") or None,
+                figures=tuple(extra.get("figures") or ()),
             )
         )
     return results
@@ -145,6 +153,7 @@ def as_dict(result: TestResult) -> dict[str, Any]:
     """A JSON-ready dict of one record."""
     d = asdict(result)
     d["tags"] = list(result.tags)
+    d["figures"] = list(result.figures)
     return d
 
 
@@ -152,4 +161,5 @@ def from_dict(data: dict[str, Any]) -> TestResult:
     """The inverse of :func:`as_dict`."""
     data = dict(data)
     data["tags"] = tuple(data.get("tags", ()))
+    data["figures"] = tuple(data.get("figures", ()))
     return TestResult(**data)
