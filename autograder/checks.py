@@ -27,7 +27,9 @@ import numpy as np
 
 from . import bounded, numerics, wire
 from .errors import StudentRaised
+from .failures import EXPECTED, RETURNED, Failure
 from .formatting import format_call, format_value
+from .i18n import Msg, msg, raw
 
 __all__ = [
     "CheckError",
@@ -63,8 +65,15 @@ SYMPY_TIMEOUT_S = bounded.SYMPY_TIMEOUT_S
 """How long comparing a student's expression with the expected one may take (check_symbolic)."""
 
 _KIND_NAMES = {
-    "b": "boolean", "i": "integer", "u": "unsigned integer", "f": "floating-point", "c": "complex",
+    "b": "boolean", "i": "integer", "u": "unsigned_integer", "f": "floating_point", "c": "complex",
 }  # fmt: skip
+
+
+def _kind_name(kind: str) -> Msg:
+    """A dtype kind's name ('f' -> floating-point), as a message."""
+    return msg("checks.dtype_" + _KIND_NAMES[kind])
+
+
 # Which dtype kinds may stand for which expected kind (ints for floats and back are fine).
 _COMPATIBLE_KINDS = {"b": "b", "i": "iuf", "u": "iuf", "f": "iuf", "c": "iufc"}
 # Python ints compare as numpy int64 or uint64; outside this range numpy would hold them as objects.
@@ -72,12 +81,63 @@ _INT_RANGE = (-(2**63), 2**64)
 
 
 class CheckError(AssertionError):
-    """A check failed: the message tells the student what was called, returned and expected."""
+    """A check failed: the message tells the student what was called, returned and expected.
+
+    It carries the failure as data (``failure``: an ``autograder.failures.Failure``), from which
+    its text is rendered, in English by ``str()``. A grader may raise one with a catalog message
+    (``CheckError(msg("lec04_sgd.not_a_partition", ...))``) or a Failure.
+    """
+
+    def __init__(self, message: Failure | Msg | str = "", *, kind: str = "wrong answer") -> None:
+        if isinstance(message, Failure):
+            self.failure = message
+        else:
+            problem = message if isinstance(message, Msg) else raw(str(message))
+            self.failure = Failure(kind=kind, problem=problem)
+        super().__init__(self.failure.render())
+
+    def __str__(self) -> str:
+        return self.failure.render()
+
+    def render(self, lang: str = "en", *, show_expected: bool = True) -> str:
+        return self.failure.render(lang, show_expected=show_expected)
 
 
-def _fail(name: str | None, problem: str, *details: str) -> CheckError:
-    subject = name or "the value"
-    return CheckError("\n".join([f"{subject} {problem}", *("  " + d for d in details)]))
+_NOTHING = object()
+
+
+def _fail(
+    name: str | Msg | None,
+    problem: Msg,
+    *details: Msg | str,
+    kind: str = "wrong answer",
+    returned: Any = _NOTHING,
+    expected: Any = _NOTHING,
+    returned_text: str | None = None,
+    expected_text: str | None = None,
+    **numbers: Any,
+) -> CheckError:
+    """A CheckError: ``name`` (what was called) and ``problem``, then ``details``, one per line.
+
+    ``returned`` and ``expected`` are values (formatted here), or ``returned_text`` and
+    ``expected_text`` text; they are shown where RETURNED and EXPECTED stand in ``details``, else
+    at the end, returned first. ``numbers`` are kept as data (shapes, errors, the tolerance).
+    """
+    if returned is not _NOTHING:
+        returned_text = format_value(returned)
+    if expected is not _NOTHING:
+        expected_text = format_value(expected)
+    details = list(details)
+    if returned_text is not None and RETURNED not in details:
+        details.append(RETURNED)
+    if expected_text is not None and EXPECTED not in details:
+        details.append(EXPECTED)
+    return CheckError(
+        Failure(
+            kind=kind, problem=problem, call=name or msg("checks.the_value"), details=details,
+            returned=returned_text, expected=expected_text, numbers=numbers,
+        )
+    )  # fmt: skip
 
 
 def _is_sympy(v: Any) -> bool:
@@ -92,22 +152,26 @@ def _huge_int(v: Any) -> bool:
     return type(v) is int and not _INT_RANGE[0] <= v < _INT_RANGE[1]
 
 
-def _a(value: Any) -> str:
+def _a(value: Any) -> Msg:
     """What kind of thing a value is, for "returned a dict; expected ..." (no value's methods run)."""
     if value is None:
-        return "None"
+        return msg("checks.a_none")
     if _is_sympy(value):
-        return "a sympy number" if getattr(value, "is_Number", False) else "a sympy expression"
+        if getattr(value, "is_Number", False):
+            return msg("checks.a_sympy_number")
+        return msg("checks.a_sympy_expression")
     if type(value) is np.ndarray:
-        return f"an array of shape {value.shape}"
+        return msg("checks.a_array", shape=str(value.shape))
     if type(value) is bool or isinstance(value, np.bool_):
-        return "a bool"
+        return msg("checks.a_bool")
     name = type(value).__name__
-    return f"an {name}" if name[:1] in "aeiou" else f"a {name}"
+    return msg("checks.a_an" if name[:1] in "aeiou" else "checks.a_a", type=name)
 
 
-def _int_digits(v: int) -> str:
-    return f"{len(str(abs(v)))} digits" if v.bit_length() < wire.MAX_INT_BITS else "huge"
+def _int_digits(v: int) -> Msg:
+    if v.bit_length() < wire.MAX_INT_BITS:
+        return msg("checks.digits", n=len(str(abs(v))))
+    return msg("checks.huge")
 
 
 def _plain_number(v: Any, name: str | None = None) -> Any:
@@ -122,15 +186,14 @@ def _plain_number(v: Any, name: str | None = None) -> Any:
         return complex(v)
     value = float(v)
     if math.isinf(value) and v.is_finite:
-        raise _fail(name, "returned a sympy number too large to compare (beyond the range of "
-                    "floats)", f"returned: {format_value(v)}")  # fmt: skip
+        raise _fail(name, msg("checks.sympy_number_too_large"), returned=v, kind="wrong type")
     return value
 
 
 _PLAIN_TYPES = frozenset([float, complex, bool, np.ndarray, *wire._NUMPY_SCALARS])
 
 
-def _odd_part(value: Any, where: str = "") -> str | None:
+def _odd_part(value: Any, where: str = "") -> Msg | None:
     """In nested lists and tuples, the first part that is not a number (or an array of numbers)."""
     if type(value) in (list, tuple):
         kinds = set(map(type, value))
@@ -144,45 +207,43 @@ def _odd_part(value: Any, where: str = "") -> str | None:
                 return found
         return None
     if _huge_int(value):
-        return f"an int too large to compare ({_int_digits(value)}) at index {where}"
+        return msg("checks.odd_part_huge_int", digits=_int_digits(value), index=where)
     if _is_number(value) or type(value) in (bool, np.bool_, np.ndarray):
         return None
-    return f"{_a(value)} at index {where}"
+    return msg("checks.odd_part", what=_a(value), index=where)
 
 
 def _as_array(actual: Any, name: str | None, expected: np.ndarray) -> np.ndarray:
     """Turn the student's value into an array of numbers, or explain why it is not one."""
 
-    def shown() -> tuple[str, str]:  # only on failure: formatting costs more than the check
-        return f"returned: {format_value(actual)}", f"expected: {format_value(expected)}"
-
     if actual is None:
-        raise _fail(name, "returned None; expected an array. Did you forget `return`?", shown()[1])
+        raise _fail(name, msg("checks.none_expected_array"), expected=expected, kind="wrong type")
     if type(actual) is np.ndarray:
         return actual
     if _huge_int(actual):
-        raise _fail(name, f"returned an int too large to compare ({_int_digits(actual)}; numbers "
-                    "are compared as 64-bit integers or floats)", *shown())  # fmt: skip
+        raise _fail(name, msg("checks.huge_int", digits=_int_digits(actual)), returned=actual,
+                    expected=expected, kind="wrong type")  # fmt: skip
     if _is_number(actual) or type(actual) is bool or isinstance(actual, np.bool_):
         return np.asarray(actual)
     if type(actual) in (list, tuple):
         odd = _odd_part(actual)
         if odd:
-            raise _fail(name, f"returned a {type(actual).__name__} holding {odd}; expected an "
-                        "array of numbers", *shown())  # fmt: skip
+            raise _fail(name, msg("checks.holding", type=type(actual).__name__, odd=odd),
+                        returned=actual, expected=expected, kind="wrong type")  # fmt: skip
         try:
             arr = np.asarray(actual)
         except (ValueError, TypeError, OverflowError):
             arr = None
         if arr is not None and arr.dtype.kind in "biufc":
             return arr
-        raise _fail(name, f"returned a {type(actual).__name__} that is not a rectangular array "
-                    "of numbers", *shown())  # fmt: skip
-    raise _fail(name, f"returned {_a(actual)}; expected an array", *shown())
+        raise _fail(name, msg("checks.not_rectangular", type=type(actual).__name__),
+                    returned=actual, expected=expected, kind="wrong shape")  # fmt: skip
+    raise _fail(name, msg("checks.expected_array", what=_a(actual)), returned=actual,
+                expected=expected, kind="wrong type")  # fmt: skip
 
 
-def _tolerance(rtol: float, atol: float) -> str:
-    return f"tolerance: |error| <= {atol:g} + {rtol:g} * |expected|"
+def _tolerance(rtol: float, atol: float) -> Msg:
+    return msg("checks.tolerance", atol=atol, rtol=rtol)
 
 
 def check_close(
@@ -207,60 +268,71 @@ def check_close(
         raise TypeError(f"check_close: expected must be numeric, not {exp.dtype}")
     if exp.ndim == 0:
         if actual is None:
-            raise _fail(name, "returned None; expected a number. Did you forget `return`?",
-                        f"expected: {format_value(expected)}")  # fmt: skip
+            raise _fail(name, msg("checks.none_expected_number"), expected=expected,
+                        kind="wrong type")  # fmt: skip
         if type(actual) is np.ndarray and actual.ndim > 0:
-            raise _fail(name, f"returned an array of shape {actual.shape}; expected a single number",
-                        f"returned: {format_value(actual)}", f"expected: {format_value(expected)}")  # fmt: skip
+            raise _fail(name, msg("checks.array_expected_number", shape=str(actual.shape)),
+                        returned=actual, expected=expected, kind="wrong shape",
+                        shape=actual.shape, expected_shape=())  # fmt: skip
         if not (_is_number(actual) or type(actual) is np.ndarray):
-            raise _fail(name, f"returned {_a(actual)}; expected a number",
-                        f"returned: {format_value(actual)}", f"expected: {format_value(expected)}")  # fmt: skip
+            raise _fail(name, msg("checks.expected_number", what=_a(actual)), returned=actual,
+                        expected=expected, kind="wrong type")  # fmt: skip
     act = _as_array(actual, name, exp)
     if act.ndim == 0 and exp.ndim > 0:
-        raise _fail(name, f"returned a single number; expected an array of shape {exp.shape}",
-                    f"returned: {format_value(actual)}", f"expected: {format_value(expected)}")  # fmt: skip
+        raise _fail(name, msg("checks.number_expected_array", shape=str(exp.shape)),
+                    returned=actual, expected=expected, kind="wrong shape", shape=(),
+                    expected_shape=exp.shape)  # fmt: skip
     if act.shape != exp.shape:
-        raise _fail(name, f"returned an array of shape {act.shape}; expected shape {exp.shape}",
-                    f"returned: {format_value(actual)}", f"expected: {format_value(expected)}")  # fmt: skip
+        raise _fail(name, msg("checks.wrong_shape", shape=str(act.shape),
+                              expected_shape=str(exp.shape)), returned=actual, expected=expected,
+                    kind="wrong shape", shape=act.shape, expected_shape=exp.shape)  # fmt: skip
     if act.dtype.kind not in _COMPATIBLE_KINDS[exp.dtype.kind]:
-        raise _fail(name, f"returned {_KIND_NAMES[act.dtype.kind]} values (dtype {act.dtype}); "
-                    f"expected {_KIND_NAMES[exp.dtype.kind]} values",
-                    f"returned: {format_value(actual)}", f"expected: {format_value(expected)}")  # fmt: skip
+        raise _fail(name, msg("checks.wrong_dtype", kind=_kind_name(act.dtype.kind),
+                              dtype=str(act.dtype), expected_kind=_kind_name(exp.dtype.kind)),
+                    returned=actual, expected=expected, kind="wrong type")  # fmt: skip
     a = act.astype(np.result_type(act.dtype, exp.dtype, np.float64))
     e = exp.astype(a.dtype)
     with np.errstate(invalid="ignore", over="ignore"):
         ok = np.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
         if ok.all():
             if require_ndarray and exp.ndim > 0:
-                _require_ndarray(actual, name, "", "the values are right")
+                _require_ndarray(actual, name, "", "values")
             return
         abs_err = np.abs(a - e)
         rel_err = abs_err / np.maximum(np.abs(e), np.finfo(np.float64).tiny)
         excess = np.where(ok, -np.inf, abs_err - (atol + rtol * np.abs(e)))
     excess = np.where(~ok & ~np.isfinite(excess), np.inf, excess)
     worst = np.unravel_index(int(np.argmax(excess)), exp.shape) if exp.ndim else ()
-    relative = (f"relative error {rel_err[worst]:.3g}" if e[worst] != 0
-                else "relative error undefined (expected 0)")  # fmt: skip
-    errors = f"absolute error {abs_err[worst]:.3g}, {relative}; " + _tolerance(rtol, atol)
+    numbers = {"abs_error": float(abs_err[worst]), "rtol": rtol, "atol": atol}
+    if e[worst] != 0:
+        numbers["rel_error"] = float(rel_err[worst])
+        errors = msg("checks.errors", abs_error=float(abs_err[worst]),
+                     rel_error=float(rel_err[worst]), tolerance=_tolerance(rtol, atol))  # fmt: skip
+    else:
+        errors = msg("checks.errors_expected_zero", abs_error=float(abs_err[worst]),
+                     tolerance=_tolerance(rtol, atol))  # fmt: skip
     if exp.ndim == 0:
-        raise _fail(name, "returned a wrong value.", f"returned: {format_value(actual)}",
-                    f"expected: {format_value(expected)}", errors)  # fmt: skip
+        raise _fail(name, msg("checks.wrong_value"), RETURNED, EXPECTED, errors, returned=actual,
+                    expected=expected, **numbers)  # fmt: skip
     index = ", ".join(str(int(i)) for i in worst)
     n_bad = int((~ok).sum())
     raise _fail(
-        name, f"returned wrong values: {n_bad} of {ok.size} elements differ.",
-        f"worst at index [{index}]: returned {format_value(act[worst])}, "
-        f"expected {format_value(exp[worst])}",
-        errors, f"returned: {format_value(actual)}", f"expected: {format_value(expected)}",
+        name, msg("checks.wrong_values", n_bad=n_bad, size=int(ok.size)),
+        msg("checks.worst_at", index=index, value=format_value(act[worst]),
+            expected_value=format_value(exp[worst])),
+        errors, RETURNED, EXPECTED, returned=actual, expected=expected,
+        worst_index=[int(i) for i in worst], n_bad=n_bad, size=int(ok.size), **numbers,
     )  # fmt: skip
 
 
-def _require_ndarray(actual: Any, name: str | None, what: str, what_is_right: str) -> None:
-    """Fail unless ``actual`` is a numpy array (``require_ndarray``): say what it is instead."""
+def _require_ndarray(actual: Any, name: str | None, what: str, right: str) -> None:
+    """Fail unless ``actual`` is a numpy array (``require_ndarray``): say what it is instead.
+    ``what`` is "" or "point" (what is returned), ``right`` values, shape or minimum (what is
+    right about it)."""
     if type(actual) is not np.ndarray:
-        raise _fail(name, f"returned {what}{_a(actual)}; expected a numpy array ({what_is_right}: "
-                    "convert it with np.asarray before returning, as the docstring says)",
-                    f"returned: {format_value(actual)}")  # fmt: skip
+        key = "checks.require_ndarray_point" if what == "point" else "checks.require_ndarray"
+        raise _fail(name, msg(key, what=_a(actual), right=msg("checks.right_" + right)),
+                    returned=actual, kind="wrong type")  # fmt: skip
 
 
 def check_shape(
@@ -275,10 +347,11 @@ def check_shape(
     expected_shape = tuple(expected_shape)
     act = _as_array(actual, name, np.zeros(expected_shape))
     if act.shape != expected_shape:
-        raise _fail(name, f"returned an array of shape {act.shape}; expected shape {expected_shape}",
-                    f"returned: {format_value(actual)}")  # fmt: skip
+        raise _fail(name, msg("checks.wrong_shape", shape=str(act.shape),
+                              expected_shape=str(expected_shape)), returned=actual,
+                    kind="wrong shape", shape=act.shape, expected_shape=expected_shape)  # fmt: skip
     if require_ndarray:
-        _require_ndarray(actual, name, "", "the shape is right")
+        _require_ndarray(actual, name, "", "shape")
 
 
 def check_equal(actual: Any, expected: Any, *, name: str | None = None) -> None:
@@ -286,15 +359,15 @@ def check_equal(actual: Any, expected: Any, *, name: str | None = None) -> None:
     if isinstance(expected, np.ndarray):
         act = _as_array(actual, name, expected)
         if act.shape != expected.shape:
-            raise _fail(name, f"returned an array of shape {act.shape}; expected shape "
-                        f"{expected.shape}", f"returned: {format_value(actual)}",
-                        f"expected: {format_value(expected)}")  # fmt: skip
+            raise _fail(name, msg("checks.wrong_shape", shape=str(act.shape),
+                                  expected_shape=str(expected.shape)), returned=actual,
+                        expected=expected, kind="wrong shape", shape=act.shape,
+                        expected_shape=expected.shape)  # fmt: skip
         if np.array_equal(act, expected):
             return
     elif _same(actual, expected):
         return
-    raise _fail(name, "returned a wrong value.", f"returned: {format_value(actual)}",
-                f"expected: {format_value(expected)}")  # fmt: skip
+    raise _fail(name, msg("checks.wrong_value"), returned=actual, expected=expected)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -320,18 +393,23 @@ def _same(a: Any, b: Any) -> bool:
     return False
 
 
-def check_true(condition: Any, *, name: str | None = None, message: str) -> None:
+def check_true(
+    condition: Any, *, name: str | None = None, message: Msg | str, kind: str = "wrong answer"
+) -> None:
     """Pass when ``condition`` is true; otherwise fail with ``name`` and ``message``.
 
-    A condition with no truth value (an array of several elements) fails too, saying so.
+    ``message`` is a catalog message (``msg("lec04_sgd.same_order", ...)``), so that it is shown
+    in the student's language; plain text is shown as is in every language. A condition with no
+    truth value (an array of several elements) fails too, saying so.
     """
+    problem = message if isinstance(message, Msg) else raw(message)
     try:
         true = bool(condition)
     except (ValueError, TypeError):
-        raise _fail(name, message, f"(the condition was {_a(condition)}, which is neither true "
-                    "nor false)") from None  # fmt: skip
+        raise _fail(name, problem, msg("checks.no_truth_value", what=_a(condition)),
+                    kind=kind) from None  # fmt: skip
     if not true:
-        raise _fail(name, message)
+        raise _fail(name, problem, kind=kind)
 
 
 def check_raises(
@@ -349,9 +427,10 @@ def check_raises(
     except StudentRaised as exc:
         if exc.exc.is_a(wanted):
             return
-        raise _fail(call, f"raised {exc.exc.type}: {exc.exc.message}; expected {wanted}",
-                    f"at {exc.exc.location(exc.filename)}") from None  # fmt: skip
-    raise _fail(call, f"returned {format_value(value)}; expected it to raise {wanted}")
+        raise _fail(call, msg("checks.raised_other", type=exc.exc.type, message=exc.exc.message,
+                              wanted=wanted),
+                    msg("checks.at", location=exc.exc.location(exc.filename))) from None  # fmt: skip
+    raise _fail(call, msg("checks.expected_raise", value=format_value(value), wanted=wanted))
 
 
 CONVERGENCE_ATOL = 1e-4
@@ -379,8 +458,8 @@ def _whole_number(v: Any) -> int | None:
     return count if _INT_RANGE[0] <= count < 2**63 else None
 
 
-def _updates(n: int) -> str:
-    return f"{n} update" if n == 1 else f"{n} updates"
+def _updates(n: int) -> Msg:
+    return msg("checks.one_update" if n == 1 else "checks.updates", n=n)
 
 
 def check_converged(
@@ -402,36 +481,39 @@ def check_converged(
     the wrong number of steps (what is counted, when the loop stops), and gives both counts.
     """
     if type(actual) not in (tuple, list) or len(actual) != 2:
-        raise _fail(name, f"returned {format_value(actual)}; expected a pair (point, n_iterations)")
+        raise _fail(name, msg("checks.expected_pair_point", value=format_value(actual)),
+                    kind="wrong type")  # fmt: skip
     point, n_iter = actual
     count = _whole_number(n_iter)
     if count is None:
-        raise _fail(name, f"returned {format_value(n_iter)} as the number of iterations; expected "
-                    "a whole number (return (point, n_iterations), in this order)")  # fmt: skip
+        raise _fail(name, msg("checks.n_iter_not_whole", value=format_value(n_iter)),
+                    kind="wrong type")  # fmt: skip
     try:
         check_close(point, expected_point, name=None, rtol=rtol, atol=atol)
-        point_ok, detail = True, ""
+        point_ok, errors = True, []
     except CheckError as exc:
-        point_ok, detail = False, str(exc).split("\n", 1)[-1]
-    counts = f"{_updates(count)}; the reference needs {int(expected_n_iter)}"
-    tolerance = f" (tolerance ±{n_iter_tol})" if n_iter_tol else ""
+        point_ok = False
+        errors = [d for d in exc.failure.details
+                  if isinstance(d, Msg) and d.key.startswith("checks.errors")]  # fmt: skip
+    counts = msg("checks.counts", updates=_updates(count), reference=int(expected_n_iter))
+    tolerance = msg("checks.n_iter_tolerance", tol=n_iter_tol) if n_iter_tol else ""
+    numbers = {"n_iter": count, "expected_n_iter": int(expected_n_iter), "n_iter_tol": n_iter_tol}
     if not point_ok:
         raise _fail(
-            name, f"stopped at a wrong point after {counts}{tolerance}.",
-            f"reached:  {format_value(_plain_number(point))}",
-            f"expected: {format_value(_plain_number(expected_point))} (the minimum, within "
-            f"{atol:g})", *(line.strip() for line in detail.splitlines() if "absolute error" in line),
-            "A wrong minimum: check the sign of the update and the derivative you use.",
+            name, msg("checks.wrong_point", counts=counts, tolerance=tolerance),
+            msg("checks.reached_aligned", value=format_value(_plain_number(point))),
+            msg("checks.expected_minimum", value=format_value(_plain_number(expected_point)),
+                atol=atol),
+            *errors, msg("checks.wrong_minimum_advice"), **numbers,
         )  # fmt: skip
     if abs(count - int(expected_n_iter)) > n_iter_tol:
         raise _fail(
-            name, f"reached the right minimum, but after {counts}{tolerance}.",
-            f"reached: {format_value(_plain_number(point))}",
-            "Check what you count (each update once) and when the loop stops "
-            "(while the gradient's size is above epsilon).",
+            name, msg("checks.right_minimum_wrong_count", counts=counts, tolerance=tolerance),
+            msg("checks.reached", value=format_value(_plain_number(point))),
+            msg("checks.count_advice"), kind="wrong answer", **numbers,
         )  # fmt: skip
     if require_ndarray:
-        _require_ndarray(point, name, "the point as ", "it is the right minimum")
+        _require_ndarray(point, name, "point", "minimum")
 
 
 _NON_FINITE = ("Infinity", "NegativeInfinity", "ComplexInfinity", "NaN")
@@ -476,17 +558,18 @@ def check_symbolic(
     if isinstance(actual, sympy.Poly) and type(actual) is sympy.Poly:
         actual = actual.as_expr()
     if actual is None:
-        raise _fail(name, "returned None; expected a sympy expression. Did you forget `return`?",
-                    f"expected: {expected}")  # fmt: skip
+        raise _fail(name, msg("checks.none_expected_expression"), expected_text=str(expected),
+                    kind="wrong type")  # fmt: skip
     if _is_number(actual) and not isinstance(actual, complex | np.complexfloating):
         try:
             actual = sympy.Float(float(actual))
         except OverflowError:  # an int beyond floats
-            raise _fail(name, f"returned an int too large to compare ({_int_digits(actual)}); "
-                        "expected a sympy expression", f"expected: {expected}") from None  # fmt: skip
+            raise _fail(name, msg("checks.huge_int_expected_expression",
+                                  digits=_int_digits(actual)), expected_text=str(expected),
+                        kind="wrong type") from None  # fmt: skip
     if not (_is_sympy(actual) and isinstance(actual, sympy.Expr)):
-        raise _fail(name, f"returned {_a(actual)}; expected a sympy expression",
-                    f"returned: {format_value(actual)}", f"expected: {expected}")  # fmt: skip
+        raise _fail(name, msg("checks.expected_expression", what=_a(actual)), returned=actual,
+                    expected_text=str(expected), kind="wrong type")  # fmt: skip
     non_finite = [getattr(sympy.S, c) for c in _NON_FINITE]
     if actual == expected and not expected.has(*non_finite):
         return  # the same tree (a structural comparison, linear in its size): a - b is 0
@@ -497,25 +580,27 @@ def check_symbolic(
         wire.encode_sympy(expected, "the expected expression")  # the grader's fault: raises
         try:
             wire.encode_sympy(actual, "it")
-            reason = "it is too large"
+            reason: Msg = msg("checks.it_is_too_large")
         except wire.WireError as exc:
-            reason = str(exc).replace(", which cannot be returned", "")
-        raise _fail(name, f"returned an expression too large to compare ({reason})",
-                    f"expected: {expected}") from None  # fmt: skip
+            reason = raw(str(exc).replace(", which cannot be returned", ""))
+        raise _fail(name, msg("checks.expression_too_large", reason=reason),
+                    expected_text=str(expected)) from None  # fmt: skip
     except bounded.BoundedWorkError as exc:
         raise _symbolic_trouble(name, actual, expected, exc, timeout_s) from None
     if result["equal"]:
         return
     missing = result.get("missing")
     extra = (
-        [f"it uses symbols the expected expression does not: {missing}"]
+        [msg("checks.extra_symbols", symbols=str(missing))]
         if type(missing) is list and missing
         else []
     )
-    raise _fail(name, "returned a wrong expression.", f"returned: {_text(result, 'actual')}",
-                f"expected: {_text(result, 'expected')}",
-                f"they differ at {_text(result, 'at')}: {_text(result, 'actual_value')} vs "
-                f"{_text(result, 'expected_value')}", *extra)  # fmt: skip
+    raise _fail(name, msg("checks.wrong_expression"), RETURNED, EXPECTED,
+                msg("checks.differ_at", at=_text(result, "at"),
+                    value=_text(result, "actual_value"),
+                    expected_value=_text(result, "expected_value")),
+                *extra, returned_text=_text(result, "actual"),
+                expected_text=_text(result, "expected"))  # fmt: skip
 
 
 def _text(result: dict, key: str) -> str:
@@ -526,20 +611,16 @@ def _text(result: dict, key: str) -> str:
 def _symbolic_trouble(
     name: str | None, actual: Any, expected: Any, exc: Exception, timeout_s: float
 ) -> CheckError:
-    shown = (f"returned: {bounded.sympy_text(actual)}", f"expected: {expected}")
     if isinstance(exc, bounded.WorkTimeout):
-        problem = (f"returned an expression too large to compare: comparing it with the expected "
-                   f"expression took longer than {timeout_s:g} s and was stopped.")  # fmt: skip
+        problem = msg("checks.compare_timeout", timeout_s=timeout_s)
     elif isinstance(exc, bounded.WorkOutOfMemory):
-        problem = (f"returned an expression too large to compare: comparing it with the expected "
-                   f"expression {exc} and was stopped.")  # fmt: skip
+        problem = msg("checks.compare_memory", what=str(exc))
     elif isinstance(exc, bounded.WorkCrashed):
-        problem = (f"returned an expression that could not be compared: {exc} while comparing "
-                   "it with the expected expression (out of memory?).")  # fmt: skip
+        problem = msg("checks.compare_crashed", what=str(exc))
     else:
-        problem = (f"returned an expression that could not be compared with the expected one "
-                   f"(sympy raised {exc}).")  # fmt: skip
-    return _fail(name, problem, *shown)
+        problem = msg("checks.compare_sympy_raised", what=str(exc))
+    return _fail(name, problem, returned_text=bounded.sympy_text(actual),
+                 expected_text=str(expected))  # fmt: skip
 
 
 def check_decreasing(history: Any, *, name: str | None = None) -> None:
@@ -547,26 +628,21 @@ def check_decreasing(history: Any, *, name: str | None = None) -> None:
     the mean of its last quarter below the mean of its first quarter (noise allowed in between)."""
     values = _as_array(history, name, np.zeros(2))
     if values.ndim != 1 or values.size < 2 or values.dtype.kind not in "iuf":
-        raise _fail(name, f"returned {format_value(history)}; expected a 1-D history of at "
-                    "least two numbers")  # fmt: skip
+        raise _fail(name, msg("checks.expected_history", value=format_value(history)),
+                    kind="wrong shape")  # fmt: skip
     values = values.astype(float)
     if not np.isfinite(values).all():
         bad = int(np.argmin(np.isfinite(values)))
-        raise _fail(name, f"returned a history with a non-finite value at index {bad}: "
-                    f"{values[bad]} (the run diverged?)")  # fmt: skip
+        raise _fail(name, msg("checks.history_not_finite", index=bad, value=str(values[bad])))
     quarter = max(1, values.size // 4)
     if not (values[-1] < values[0] and values[-quarter:].mean() < values[:quarter].mean()):
-        raise _fail(name, f"returned a history that does not go down: first {values[0]:.6g}, "
-                    f"last {values[-1]:.6g}", f"returned: {format_value(values)}")  # fmt: skip
+        raise _fail(name, msg("checks.history_not_down", first=float(values[0]),
+                              last=float(values[-1])), returned=values)  # fmt: skip
 
 
 PROBABILITY_ATOL = 1e-9
 """How far from 1 a row of probabilities may sum: softmax rows computed in float64 sum to 1 within
 ~1e-15, and a row that is wrong on purpose (the wrong axis, no normalisation) is off by far more."""
-
-
-def _row_label(arr: np.ndarray, row: int) -> str:
-    return "they" if arr.ndim == 1 else f"row {row}"
 
 
 def check_probabilities(
@@ -591,36 +667,41 @@ def check_probabilities(
         check_shape(actual, tuple(shape), name=name)
     arr = _as_array(actual, name, np.zeros(shape if shape is not None else (1,)))
     if arr.ndim not in (1, 2) or arr.shape[-1] == 0:
-        raise _fail(name, f"returned an array of shape {arr.shape}; expected probabilities (a 1-D "
-                    "array, or a 2-D array of one distribution per row)",
-                    f"returned: {format_value(actual)}")  # fmt: skip
+        raise _fail(name, msg("checks.not_probabilities_shape", shape=str(arr.shape)),
+                    returned=actual, kind="wrong shape", shape=arr.shape)  # fmt: skip
     if arr.dtype.kind not in "iuf":
-        raise _fail(name, f"returned {_KIND_NAMES[arr.dtype.kind]} values (dtype {arr.dtype}); "
-                    "expected probabilities (real numbers)", f"returned: {format_value(actual)}")  # fmt: skip
+        raise _fail(name, msg("checks.not_probabilities_dtype", kind=_kind_name(arr.dtype.kind),
+                              dtype=str(arr.dtype)), returned=actual, kind="wrong type")  # fmt: skip
     rows = arr.astype(np.float64).reshape(-1, arr.shape[-1])
-    shown = f"returned: {format_value(actual)}"
     bad = ~np.isfinite(rows)
+
+    def where(row: int, col: int) -> Msg:
+        if arr.ndim == 1:
+            return msg("checks.at_index", index=col)
+        return msg("checks.in_row_column", row=row, column=col)
+
     if bad.any():
         row, col = (int(i) for i in np.argwhere(bad)[0])
-        where = f"at index {col}" if arr.ndim == 1 else f"in row {row}, column {col}"
-        raise _fail(name, f"returned a non-finite probability {format_value(rows[row, col])} "
-                    f"{where} (an overflow in exp? subtract each row's maximum first)", shown)  # fmt: skip
+        raise _fail(name, msg("checks.non_finite_probability", value=format_value(rows[row, col]),
+                              where=where(row, col)), returned=actual)  # fmt: skip
     if (rows < 0).any():
         row, col = (int(i) for i in np.argwhere(rows < 0)[0])
-        where = f"at index {col}" if arr.ndim == 1 else f"in row {row}, column {col}"
-        raise _fail(name, f"returned a negative probability {format_value(rows[row, col])} {where}",
-                    shown)  # fmt: skip
+        raise _fail(name, msg("checks.negative_probability", value=format_value(rows[row, col]),
+                              where=where(row, col)), returned=actual)  # fmt: skip
     sums = rows.sum(axis=1)
     off = np.abs(sums - 1.0)
     if (off > atol).any():
         row = int(np.argmax(off > atol))
-        what = ("returned probabilities that do not sum to 1" if arr.ndim == 1
-                else "returned rows that are not probability distributions")  # fmt: skip
-        raise _fail(name, f"{what}: {_row_label(arr, row)} {'sum' if arr.ndim == 1 else 'sums'} "
-                    f"to {sums[row]:.6g} (off by "
-                    f"{off[row]:.3g}; tolerance {atol:g})", shown,
-                    *([f"{int((off > atol).sum())} of {len(off)} rows fail; each row must sum to 1 "
-                       "(normalise over the last axis)"] if arr.ndim == 2 else []))  # fmt: skip
+        if arr.ndim == 1:
+            problem = msg("checks.sum_not_one", total=float(sums[row]), off=float(off[row]),
+                          atol=atol)  # fmt: skip
+            extra = []
+        else:
+            problem = msg("checks.row_sum_not_one", row=row, total=float(sums[row]),
+                          off=float(off[row]), atol=atol)  # fmt: skip
+            extra = [msg("checks.rows_fail", n=int((off > atol).sum()), rows=len(off))]
+        raise _fail(name, problem, RETURNED, *extra, returned=actual, row=row,
+                    off=float(off[row]), atol=atol)  # fmt: skip
 
 
 STATISTICAL_K = 6.0
@@ -656,27 +737,30 @@ def check_statistical(
     value = _plain_number(actual, name)
     if type(value) is np.ndarray and value.ndim == 0:
         value = value[()]
+    about = msg("checks.about", value=format_value(expected))
     if value is None:
-        raise _fail(name, "returned None; expected a number. Did you forget `return`?",
-                    f"expected: about {format_value(expected)}")  # fmt: skip
+        raise _fail(name, msg("checks.none_expected_number"), EXPECTED, expected_text=about,
+                    kind="wrong type")  # fmt: skip
     if not _is_number(value) or isinstance(value, complex | np.complexfloating) or _huge_int(value):
-        raise _fail(name, f"returned {_a(actual)}; expected a number (the estimate)",
-                    f"returned: {format_value(actual)}", f"expected: about {format_value(expected)}")  # fmt: skip
+        raise _fail(name, msg("checks.expected_estimate", what=_a(actual)), returned=actual,
+                    expected_text=about, kind="wrong type")  # fmt: skip
     estimate = float(value)
     deviation = abs(estimate - float(expected))
     allowed = k * std_error
     if math.isfinite(deviation) and deviation <= allowed:
         return
-    errors = (f"{deviation / std_error:.1f} standard errors" if math.isfinite(deviation)
-              else "not a finite number of standard errors")  # fmt: skip
+    if math.isfinite(deviation):
+        errors = msg("checks.standard_errors", n=deviation / std_error)
+    else:
+        errors = msg("checks.standard_errors_not_finite")
+    samples = "" if n_samples is None else msg("checks.random_samples", n=n_samples)
     raise _fail(
-        name, f"returned an estimate {errors} from the exact value.",
-        f"returned: {format_value(actual)}", f"exact value: {format_value(float(expected))}",
-        f"{'' if n_samples is None else f'{n_samples} random samples: '}deviation "
-        f"|returned - exact| = {deviation:.3g}; allowed "
-        f"{k:g} standard errors = {k:g} x {std_error:.3g} = {allowed:.3g}",
-        "(a correct estimate is this far off with probability below 1e-6: the result is wrong, "
-        "not unlucky)",
+        name, msg("checks.estimate_off", errors=errors), RETURNED,
+        msg("checks.exact_value", value=format_value(float(expected))),
+        msg("checks.deviation", samples=samples, deviation=deviation, k=k, std_error=std_error,
+            allowed=allowed),
+        msg("checks.not_unlucky"), returned=actual, deviation=deviation, allowed=allowed,
+        std_error=std_error, k=k,
     )  # fmt: skip
 
 
@@ -708,7 +792,7 @@ def check_gradient(
     name: str | None = None,
     max_error: float = GRADIENT_MAX_ERROR,
     atol: float = GRADIENT_ATOL,
-    expected_from: str = "centred differences of the loss",
+    expected_from: Msg | str | None = None,
 ) -> None:
     """Pass when every gradient in ``actual`` is within ``max_error`` relative error of ``expected``.
 
@@ -725,14 +809,16 @@ def check_gradient(
     """
     if isinstance(expected, dict):
         if type(actual) is not dict:
-            raise _fail(name, f"returned {_a(actual)}; expected a dict of gradients with keys "
-                        f"{', '.join(map(_key_text, expected))}", f"returned: {format_value(actual)}")  # fmt: skip
+            raise _fail(name, msg("checks.expected_gradient_dict", what=_a(actual),
+                                  keys=", ".join(map(_key_text, expected))), returned=actual,
+                        kind="wrong type")  # fmt: skip
         missing = [k for k in expected if k not in actual]
         if missing:
-            raise _fail(name, f"returned a dict without the gradient for "
-                        f"{', '.join(map(_key_text, missing))}",
-                        f"keys returned: {', '.join(map(_key_text, actual)) or 'none'}",
-                        f"keys expected: {', '.join(map(_key_text, expected))}")  # fmt: skip
+            raise _fail(name, msg("checks.gradient_missing", keys=", ".join(map(_key_text, missing))),
+                        msg("checks.keys_returned", keys=", ".join(map(_key_text, actual)) or
+                            msg("checks.none")),
+                        msg("checks.keys_expected", keys=", ".join(map(_key_text, expected))),
+                        kind="wrong type")  # fmt: skip
         items = [
             (key, actual[key], np.asarray(expected[key], dtype=np.float64)) for key in expected
         ]
@@ -743,13 +829,14 @@ def check_gradient(
         label = name if key is None else f"{name or 'the value'}[{_key_text(key)}]"
         arr = _as_array(value, label, exp)
         if arr.shape != exp.shape:
-            what = "the gradient" if key is None else f"the gradient for {_key_text(key)}"
-            raise _fail(name, f"returned {what} with shape {arr.shape}; expected shape {exp.shape} "
-                        "(a gradient has the shape of its parameter)",
-                        f"returned: {format_value(value)}")  # fmt: skip
+            what = (msg("checks.the_gradient") if key is None
+                    else msg("checks.the_gradient_for", key=_key_text(key)))  # fmt: skip
+            raise _fail(name, msg("checks.gradient_shape", what=what, shape=str(arr.shape),
+                                  expected_shape=str(exp.shape)), returned=value,
+                        kind="wrong shape", shape=arr.shape, expected_shape=exp.shape)  # fmt: skip
         if arr.dtype.kind not in "biuf":
-            raise _fail(label, f"returned {_KIND_NAMES[arr.dtype.kind]} values (dtype {arr.dtype}); "
-                        "expected real numbers", f"returned: {format_value(value)}")  # fmt: skip
+            raise _fail(label, msg("checks.expected_real", kind=_kind_name(arr.dtype.kind),
+                                   dtype=str(arr.dtype)), returned=value, kind="wrong type")  # fmt: skip
         err = numerics.relative_error(arr, exp)
         with np.errstate(invalid="ignore"):
             close = np.abs(arr.astype(np.float64) - exp) <= atol
@@ -766,18 +853,23 @@ def check_gradient(
     lines = []
     for key, error, worst, arr, exp in wrong:
         index = ", ".join(str(int(i)) for i in worst)
-        subject = "the gradient" if key is None else _key_text(key)
-        lines.append(f"{subject}: relative error {error:.3g} at index [{index}]: returned "
-                     f"{format_value(arr[worst])}, expected {format_value(exp[worst])}")  # fmt: skip
+        subject = msg("checks.the_gradient") if key is None else _key_text(key)
+        lines.append(msg("checks.gradient_line", subject=subject, error=error, index=index,
+                         value=format_value(arr[worst]), expected_value=format_value(exp[worst])))  # fmt: skip
     right = [f"{_key_text(k)} ({e:.1g})" for k, e, *_ in report if k is not None
              and all(k != w[0] for w in wrong)]  # fmt: skip
     key, error, worst, _, _ = wrong[0]
     index = ", ".join(str(int(i)) for i in worst)
-    subject = "" if key is None else f" for {_key_text(key)}"
+    problem = (msg("checks.wrong_gradient", error=error, index=index) if key is None else
+               msg("checks.wrong_gradient_for", key=_key_text(key), error=error, index=index))  # fmt: skip
+    if expected_from is None:
+        source = msg("checks.from_centred_differences")
+    else:
+        source = expected_from if isinstance(expected_from, Msg) else raw(expected_from)
     raise _fail(
-        name, f"returned a wrong gradient{subject}: relative error {error:.3g} at index [{index}].",
-        *lines,
-        *([f"right within the threshold: {', '.join(right)}"] if right else []),
-        f"expected: {expected_from}; relative error |a - n| / max(1e-8, |a| + |n|) must be "
-        f"<= {max_error:g} (or |a - n| <= {atol:g})",
+        name, problem, *lines,
+        *([msg("checks.right_within", keys=", ".join(right))] if right else []),
+        msg("checks.gradient_threshold", source=source, max_error=max_error, atol=atol),
+        rel_error=error, worst_index=[int(i) for i in worst], max_error=max_error, atol=atol,
+        parameter=None if key is None else _key_text(key),
     )  # fmt: skip

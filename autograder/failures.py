@@ -68,8 +68,8 @@ class Failure:
     problem: Msg
     call: str | Msg = ""
     details: list[Msg | str] = field(default_factory=list)
-    returned: str | None = None
-    expected: str | None = None
+    returned: str | Msg | None = None
+    expected: str | Msg | None = None
     numbers: dict[str, Any] = field(default_factory=dict)
     hint: Msg | None = None
     printed: list[tuple[str, str]] = field(default_factory=list)  # (call, what it printed)
@@ -107,8 +107,8 @@ class Failure:
             "call": {"msg": self.call.to_json()} if isinstance(self.call, Msg) else self.call,
             "problem": self.problem.to_json(),
             "details": [d if isinstance(d, str) else {"msg": d.to_json()} for d in self.details],
-            "returned": self.returned,
-            "expected": self.expected,
+            "returned": _text_json(self.returned),
+            "expected": _text_json(self.expected),
             "numbers": _plain(self.numbers),
             "hint": self.hint.to_json() if self.hint else None,
             "printed": [list(p) for p in self.printed],
@@ -126,12 +126,22 @@ class Failure:
             problem=Msg.from_json(data.get("problem") or raw("")),
             call=Msg.from_json(call["msg"]) if isinstance(call, dict) else str(call),
             details=details,
-            returned=data.get("returned"),
-            expected=data.get("expected"),
+            returned=_text_from_json(data.get("returned")),
+            expected=_text_from_json(data.get("expected")),
             numbers=dict(data.get("numbers") or {}),
             hint=Msg.from_json(hint) if hint else None,
             printed=[(str(c), str(t)) for c, t in data.get("printed") or ()],
         )
+
+
+def _text_json(value: str | Msg | None) -> Any:
+    return {"msg": value.to_json()} if isinstance(value, Msg) else value
+
+
+def _text_from_json(value: Any) -> str | Msg | None:
+    if isinstance(value, dict) and "msg" in value:
+        return Msg.from_json(value["msg"])
+    return None if value is None else str(value)
 
 
 def _plain(value: Any) -> Any:

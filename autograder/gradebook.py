@@ -44,8 +44,8 @@ PRIVATE_DIR_MODE = 0o700
 # What decides a grade besides the submission: engine modules, the sandbox, the graders, the
 # reference solution, and the assignment's catalog entry (its time limit and budgets).
 ENGINE_FILES = (
-    "arguments.py", "bounded.py", "checks.py", "course.py", "errors.py", "formatting.py", "hints.py",
-    "numerics.py",
+    "arguments.py", "bounded.py", "checks.py", "course.py", "errors.py", "failures.py", "figures.py",
+    "formatting.py", "hints.py", "i18n.py", "numerics.py",
     "plugin.py",
     "results.py", "seeds.py", "wire.py", "sandbox/__init__.py", "sandbox/cells.py", "sandbox/cgroup.py", "sandbox/process.py",
     "sandbox/protocols.py",
@@ -54,6 +54,7 @@ ENGINE_FILES = (
 # Modules that do not take part in grading one submission (changing them regrades nothing).
 NON_GRADING_FILES = (
     "__init__.py", "batch.py", "bundle.py", "cireport.py", "cli.py", "feedback.py", "gradebook.py",
+    "class_report.py",
     "intake.py", "leakscan.py", "mutants.py", "notebooks.py", "release.py", "report.py",
     "selfcheck.py",
     "integrations/__init__.py", "integrations/gradescope.py", "integrations/lms.py",

@@ -1,6 +1,6 @@
 """Mistake-aware hints: when a wrong answer is exactly what a known mistake returns, say which.
 
-    >>> find_hint("lec01_vectors", "l2_norm", (np.array([3.0, 4.0]),), {}, 25.0)
+    >>> find_hint("lec01_vectors", "l2_norm", (np.array([3.0, 4.0]),), {}, 25.0).render("en")
     'this is the sum of the squares: the square root is missing'
 
 Each assignment may keep, next to its graders, ``autograder/graders/<assignment>/hints.py`` with
@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from .course import GRADERS_DIR
+from .i18n import Msg, raw
 
 __all__ = ["HINT_ATOL", "HINT_RTOL", "Hint", "find_hint", "load_hints"]
 
@@ -38,7 +39,7 @@ class Hint:
     """A known mistake of one function: what it returns, and what to tell a student who made it."""
 
     function: str
-    text: str
+    text: Msg | str  # a catalog message (graders/<assignment>/messages.toml), or English only
     mistake: Callable[..., Any]
     case: str  # the golden submission (tests/submissions/<case>) that makes this mistake
 
@@ -93,7 +94,7 @@ def same_value(actual: Any, expected: Any) -> bool:
         return bool(np.allclose(a, e, rtol=HINT_RTOL, atol=HINT_ATOL, equal_nan=True))
 
 
-def find_hint(assignment: str, function: str, args: tuple, kwargs: dict, actual: Any) -> str | None:
+def find_hint(assignment: str, function: str, args: tuple, kwargs: dict, actual: Any) -> Msg | None:
     """The hint of the first known mistake of ``function`` that returns ``actual`` for these
     arguments, or None. Only calls with plain-data arguments are compared."""
     if not (_plain(list(args)) and _plain(dict(kwargs))):
@@ -107,5 +108,5 @@ def find_hint(assignment: str, function: str, args: tuple, kwargs: dict, actual:
         except Exception:  # noqa: BLE001 - the mistake does not apply to these arguments
             continue
         if same_value(actual, wrong):
-            return hint.text
+            return hint.text if isinstance(hint.text, Msg) else raw(hint.text)
     return None

@@ -85,7 +85,9 @@ def load_catalog(files: Iterable[tuple[str, Path]]) -> dict[str, dict[str, str]]
         for name, entry in _read_toml(path).items():
             key = f"{domain}.{name}"
             if not isinstance(entry, dict) or not all(type(v) is str for v in entry.values()):
-                raise CatalogError(f"{path}: [{name}] must be a table of strings (en = ..., ko = ...)")
+                raise CatalogError(
+                    f"{path}: [{name}] must be a table of strings (en = ..., ko = ...)"
+                )
             if key in out:
                 raise CatalogError(f"{path}: {key} is defined twice")
             out[key] = dict(entry)
@@ -146,7 +148,9 @@ class Msg:
         if not isinstance(data, dict):
             return raw(str(data))
         params = data.get("params") or {}
-        return cls(str(data.get("key", "")), {str(k): _param_from_json(v) for k, v in params.items()})
+        return cls(
+            str(data.get("key", "")), {str(k): _param_from_json(v) for k, v in params.items()}
+        )
 
 
 def _plain_fields(template: str) -> str:
@@ -185,7 +189,7 @@ def _param_from_json(value: Any) -> Any:
     return value
 
 
-def msg(key: str, **params: Any) -> Msg:
+def msg(key: str, /, **params: Any) -> Msg:
     """A catalog message (KeyError-free: an unknown key fails when rendered, and in the tests)."""
     return Msg(key, params)
 
@@ -196,7 +200,7 @@ def raw(text: str) -> Msg:
     return Msg("", {"text": text})
 
 
-def text(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
+def text(key: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
     """One catalog message rendered: ``text("terminal.total", "ko", score=3, max=5)``."""
     return Msg(key, params).render(lang)
 

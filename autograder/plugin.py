@@ -46,12 +46,15 @@ from .errors import (
     CallTimeout,
     LoadFailed,
     NotAttempted,
+    NotSubmitted,
     ProtocolError,
     StudentError,
     WorkerCrashed,
 )
+from .failures import Failure
 from .formatting import format_call
 from .hints import find_hint
+from .i18n import DEFAULT_LANG, Msg, msg, raw
 from .intake import find_assignment_file
 from .results import Status, TestResult, to_gradescope
 from .sandbox.process import FunctionRef, Sandbox
@@ -79,6 +82,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--student", default=None, help="student id (seeds rng; default: folder name)")
     group.addoption("--hidden", action="store_true", help="also run hidden tests")
     group.addoption("--aimath-json", default=None, help="write Gradescope results.json here")
+    group.addoption("--aimath-lang", default=None, choices=("en", "ko"),
+                    help="language of the tests' output (results.json): en or ko")  # fmt: skip
     group.addoption("--call-timeout", type=float, default=None,
                     help="default time limit per call in seconds (timeout markers still win)")  # fmt: skip
     group.addoption("--test-budget", type=float, default=None,
@@ -112,6 +117,7 @@ class GradingSession:
         self.hidden = bool(config.getoption("hidden"))
         self._secret: bytes | None = None
         self.json_path = config.getoption("aimath_json")
+        self.lang = config.getoption("aimath_lang") or DEFAULT_LANG
         self.call_timeout_s = config.getoption("call_timeout")
         try:
             self.test_budget_s = positive_seconds(config.getoption("test_budget"), "--test-budget")
@@ -218,13 +224,13 @@ class GradingSession:
             state["figures"] = figures.take()
         if state["status"] is None and call.when in ("setup", "call"):
             if call.excinfo is not None:
-                state["status"], state["output"] = classify(call.excinfo.value, report)
+                state["status"], state["failure"] = classify(call.excinfo.value, report)
                 state["kind"] = type(call.excinfo.value).__name__
             elif call.when == "call":
                 state["status"] = "passed"
         if call.when == "teardown":
             if call.excinfo is not None and state["status"] == "passed":
-                state["status"], state["output"] = classify(call.excinfo.value, report)
+                state["status"], state["failure"] = classify(call.excinfo.value, report)
                 state["kind"] = type(call.excinfo.value).__name__
             self.results.append(self.make_result(item, state))
 
@@ -232,14 +238,16 @@ class GradingSession:
         marker = item.get_closest_marker("points")
         max_score = float(marker.args[0]) if marker and marker.args else 1.0
         status: Status = state["status"] or "error"
-        output = state["output"] if state["status"] else "The test did not run (skipped)."
+        failure: Failure | None = state.get("failure")
+        if not state["status"]:
+            failure = Failure(kind="grader error", problem=msg("engine.did_not_run"))
         proxy = state["proxy"]
-        if status == "failed" and proxy is not None and state.get("kind") in _WRONG_ANSWER:
-            hint = _hint_for(assignment_of(item), proxy, output)
-            if hint:
-                output += f"\nHint: {hint}"
-        if status == "failed" and proxy is not None and proxy.printed.strip():
-            output += "\n\n" + printed_report(proxy.printed_calls)
+        if failure is not None and status == "failed" and proxy is not None:
+            if state.get("kind") in _WRONG_ANSWER:
+                failure.hint = _hint_for(assignment_of(item), proxy, failure)
+            if proxy.printed.strip():
+                failure.printed = list(proxy.printed_calls)
+        output = render_output(failure, self.lang) if failure is not None else ""
         hidden = item.get_closest_marker("hidden") is not None
         doc = (getattr(item, "function", None) and item.function.__doc__) or ""
         name = doc.strip().splitlines()[0] if doc.strip() else item.name
@@ -257,7 +265,7 @@ class GradingSession:
             + ((f"kind:{state['kind']}",) if state.get("kind") else ()),
             execution_time=state["duration"],
             nodeid=_nodeid(item, state["assignment"]),
-            failure=state.get("failure"),
+            failure=failure.to_json() if failure is not None else None,
             figures=state.get("figures", ()),
         )
 
@@ -287,26 +295,29 @@ def assignment_of(item: pytest.Item) -> str:
     return Path(str(item.path)).parent.name
 
 
-def classify(exc: BaseException, report: pytest.TestReport) -> tuple[Status, str]:
-    """Whose fault an exception is: the student's (failed / not_attempted) or the grader's (error)."""
+def classify(exc: BaseException, report: pytest.TestReport) -> tuple[Status, Failure]:
+    """Whose fault an exception is: the student's (failed / not_attempted) or the grader's (error),
+    and the failure as data."""
     if isinstance(exc, NotAttempted):
-        return "not_attempted", str(exc)
+        return "not_attempted", exc.failure
     if isinstance(exc, StudentError | CheckError):
-        return "failed", str(exc)
+        return "failed", exc.failure
     if isinstance(exc, AssertionError):
-        return "failed", str(exc) or "an assertion in the grader failed"
+        problem = raw(str(exc)) if str(exc) else msg("engine.assertion_failed")
+        return "failed", Failure(kind="wrong answer", problem=problem)
     if isinstance(exc, pytest.skip.Exception):
-        return "error", f"The grader skipped this test: {exc}"
+        return "error", Failure(kind="grader error", problem=msg("engine.grader_skipped",
+                                                                 why=str(exc)))  # fmt: skip
     where = report.location[0] if report.location else "the grader"
-    return "error", (
-        f"The grader itself broke (not your fault; please tell your instructor): "
-        f"{type(exc).__name__}: {exc} [in {where}]"
-    )
+    return "error", Failure(kind="grader error", problem=msg(
+        "engine.grader_broke", type=type(exc).__name__, message=str(exc), where=where))  # fmt: skip
 
 
 # -- time budgets and crashes --------------------------------------------------------------
 class BudgetExceeded(CallTimeout):
     """The calls of one test, or of one student's assignment, took longer than their time budget."""
+
+    kind = "time budget"
 
 
 class TooManyCrashes(WorkerCrashed):
@@ -336,11 +347,11 @@ class SubmissionAccount:
     budget_s: float
     spent_s: float = 0.0
     crashes: int = 0
-    last_crash: str = ""
+    last_crash: Msg | str = ""
     crashes_by_function: dict[str, int] = field(default_factory=dict)
-    last_crash_by_function: dict[str, str] = field(default_factory=dict)
+    last_crash_by_function: dict[str, Msg | str] = field(default_factory=dict)
 
-    def crashed(self, function: str, how: str) -> None:
+    def crashed(self, function: str, how: Msg | str) -> None:
         self.crashes += 1
         self.last_crash = how
         self.crashes_by_function[function] = self.crashes_by_function.get(function, 0) + 1
@@ -350,29 +361,23 @@ class SubmissionAccount:
     def remaining_s(self) -> float:
         return self.budget_s - self.spent_s
 
-    def over_budget(self) -> str:
-        return (
-            f"the calls of {self.filename} (and its imports) took {self.spent_s:.1f} s in all, "
-            f"over the submission's budget of {self.budget_s:g} s, so the remaining tests of "
-            f"{self.assignment} were not run"
-        )
+    def over_budget(self) -> Msg:
+        return msg("engine.submission_over_budget", filename=self.filename, spent_s=self.spent_s,
+                   budget_s=self.budget_s, assignment=self.assignment)  # fmt: skip
 
     def stopped(self, function: str | None = None) -> StudentError | None:
         """Why no more of this submission (or of ``function``) may run (None: it may run)."""
         if self.crashes >= MAX_WORKER_CRASHES:
-            return TooManyCrashes(
-                f"The worker running {self.filename} crashed {self.crashes} times; the remaining "
-                f"tests were not run. The last time, {self.last_crash}"
-            )
+            return TooManyCrashes(msg("engine.too_many_crashes", filename=self.filename,
+                                      n=self.crashes, last=self.last_crash))  # fmt: skip
         if self.crashes_by_function.get(function, 0) >= MAX_FUNCTION_CRASHES:
             return TooManyCrashes(
-                f"Calls of {function} crashed the worker running {self.filename} "
-                f"{self.crashes_by_function[function]} times, so {function} was not called again "
-                f"(the other functions still were). The last time, "
-                f"{self.last_crash_by_function[function]}"
-            )
+                msg("engine.function_crashes", function=function, filename=self.filename,
+                    n=self.crashes_by_function[function],
+                    last=self.last_crash_by_function[function])
+            )  # fmt: skip
         if self.remaining_s <= 0:
-            return BudgetExceeded(f"Not run: {self.over_budget()}.")
+            return BudgetExceeded(msg("engine.not_run", why=self.over_budget()))
         return None
 
 
@@ -468,14 +473,15 @@ class SubmissionProxy:
         batch_call: Any = None,
     ) -> Any:
         if self._sandbox is None:
-            raise NotAttempted(f"{self._filename} was not submitted, so {name} was not graded")
+            raise NotSubmitted(msg("engine.not_submitted", filename=self._filename, fn=name))
         box, account = self._sandbox, self._account
         stopped = account.stopped(name)
         if stopped is not None:
             box.stop()
             raise stopped
         if self.spent_s >= self._budget_s:
-            raise BudgetExceeded(f"{self.last_call} was not run: {self._over_budget()}")
+            raise BudgetExceeded(msg("engine.call_not_run", why=self._over_budget()),
+                                 call=self.last_call)  # fmt: skip
         # Starting the worker (importing the file) counts against the submission's budget only:
         # the first test to call a function should not pay for the whole file's imports.
         box.deadline = time.monotonic() + account.remaining_s
@@ -486,8 +492,9 @@ class SubmissionProxy:
             account.spent_s += time.monotonic() - started
             if account.remaining_s <= 0:
                 raise BudgetExceeded(
-                    f"{box.filename} could not be loaded in the time left: {account.over_budget()}"
-                ) from None
+                    msg("engine.not_loaded_in_time", filename=box.filename,
+                        why=account.over_budget())
+                ) from None  # fmt: skip
             raise
         account.spent_s += time.monotonic() - started
         test_left, submission_left = self._budget_s - self.spent_s, account.remaining_s
@@ -499,7 +506,7 @@ class SubmissionProxy:
             value, printed = box.call(name, args, kwargs, timeout_s=timeout_s, call=self.last_call,
                                       batch=batch, batch_call=batch_call)  # fmt: skip
         except (WorkerCrashed, ProtocolError) as exc:
-            account.crashed(name, str(exc))
+            account.crashed(name, exc.headline_msg())
             raise
         except CallTimeout as exc:
             timed_out = exc
@@ -512,29 +519,35 @@ class SubmissionProxy:
                 raise timed_out
             if submission_left <= test_left:  # the submission's budget ran out
                 account.spent_s = max(account.spent_s, account.budget_s)
-                raise BudgetExceeded(f"{self.last_call} was stopped: {account.over_budget()}")
-            raise BudgetExceeded(
-                f"{self.last_call} was stopped: {self._over_budget()} (an endless loop, or far "
-                "too slow?)"
-            )
+                raise BudgetExceeded(msg("engine.call_stopped", why=account.over_budget()),
+                                     call=self.last_call)  # fmt: skip
+            raise BudgetExceeded(msg("engine.call_stopped_test", why=self._over_budget()),
+                                 call=self.last_call)  # fmt: skip
         self.printed += printed
         if printed.strip():
             self.printed_calls.append((self.last_call, printed))
         return value
 
-    def _over_budget(self) -> str:
-        return (
-            f"this test's calls took {self.spent_s:.1f} s in all, over its budget of "
-            f"{self._budget_s:g} s"
-        )
+    def _over_budget(self) -> Msg:
+        return msg("engine.test_over_budget", spent_s=self.spent_s, budget_s=self._budget_s)
 
 
 _WRONG_ANSWER = ("CheckError", "AssertionError")
 
 
-def _hint_for(assignment: str, proxy: SubmissionProxy, output: str) -> str | None:
+def render_output(failure: Failure, lang: str = "en", *, show_expected: bool = True) -> str:
+    """A test's whole message as text: the failure, its hint, then what the code printed."""
+    text = failure.render(lang, show_expected=show_expected)
+    if failure.hint is not None:
+        text += "\n" + msg("engine.hint", hint=failure.hint).render(lang)
+    if failure.printed:
+        text += "\n\n" + printed_report(failure.printed, lang=lang)
+    return text
+
+
+def _hint_for(assignment: str, proxy: SubmissionProxy, failure: Failure) -> Msg | None:
     """A known mistake's hint, when the check that failed is about the last call's value."""
-    if proxy.last_value is None or not proxy.last_call or not output.startswith(proxy.last_call):
+    if proxy.last_value is None or not proxy.last_call or failure.call != proxy.last_call:
         return None
     name, args, kwargs, value = proxy.last_value
     try:
@@ -543,7 +556,9 @@ def _hint_for(assignment: str, proxy: SubmissionProxy, output: str) -> str | Non
         return None
 
 
-def printed_report(calls: list[tuple[str, str]], limit: int = MAX_PRINTED_CHARS) -> str:
+def printed_report(
+    calls: list[tuple[str, str]], limit: int = MAX_PRINTED_CHARS, *, lang: str = "en"
+) -> str:
     """What the submission printed, call by call, the last calls first kept: each block is named
     by its call, and what does not fit in ``limit`` characters is counted, never cut silently."""
     blocks, used, left_out = [], 0, 0
@@ -554,14 +569,15 @@ def printed_report(calls: list[tuple[str, str]], limit: int = MAX_PRINTED_CHARS)
             left_out += 1
             continue
         if len(text) > room:
-            text = text[:room] + f"\n... ({len(text) - room} more characters not shown)"
+            more = msg("engine.printed_cut", n=len(text) - room).render(lang)
+            text = text[:room] + "\n" + more
         used += min(len(text), room)
-        blocks.append(f"(in {call})\n{text}")
+        blocks.append(msg("engine.printed_in", call=call).render(lang) + "\n" + text)
     blocks.reverse()
     if left_out:
-        calls_text = "call" if left_out == 1 else "calls"
-        blocks.insert(0, f"(what {left_out} earlier {calls_text} printed is not shown)")
-    return "Your code printed:\n" + "\n".join(blocks)
+        key = "engine.printed_left_out_one" if left_out == 1 else "engine.printed_left_out"
+        blocks.insert(0, msg(key, n=left_out).render(lang))
+    return msg("engine.printed").render(lang) + "\n" + "\n".join(blocks)
 
 
 def _to_wire(value: Any) -> Any:
@@ -648,6 +664,7 @@ def run_graders(
     submission_budget_s: float | None = None,
     extra_args: tuple[str, ...] = (),
     notes: dict[str, list[str]] | None = None,
+    lang: str | None = None,
 ) -> list[TestResult]:
     """Run the graders of ``assignments`` (default: all) on a submission folder, in this process.
 
@@ -679,6 +696,8 @@ def run_graders(
         args += ["--hidden-tests", str(hidden_tests)]
     if json_path:
         args += ["--aimath-json", str(json_path)]
+    if lang:
+        args += ["--aimath-lang", lang]
     if timeout_s:
         args += ["--call-timeout", str(timeout_s)]
     if test_budget_s is not None:

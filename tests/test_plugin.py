@@ -135,8 +135,24 @@ STUDENT_ERRORS = [
 ]
 
 
+def classified(exc):
+    """classify's status and its failure rendered in English."""
+    status, failure = classify(exc, Report())
+    return status, failure.render("en")
+
+
+KINDS_OF_ERRORS = {
+    "StudentRaised": "raised an exception", "CallTimeout": "time limit",
+    "WorkerCrashed": "crashed or exited", "UnsupportedReturn": "unsupported return value",
+    "MissingFunction": "missing function", "LoadFailed": "file could not be loaded",
+    "ProtocolError": "crashed or exited", "BudgetExceeded": "time budget",
+    "TooManyCrashes": "crashed or exited", "StudentError": "raised an exception",
+}  # fmt: skip
+
+
 def test_not_attempted_is_its_own_status():
-    assert classify(NotAttempted("f(1) raised NotImplementedError"), Report()) == (
+    assert classify(NotAttempted("f(1)"), Report())[1].kind == "not attempted"
+    assert classified(NotAttempted("f(1) raised NotImplementedError")) == (
         "not_attempted",
         "f(1) raised NotImplementedError",
     )
@@ -144,30 +160,33 @@ def test_not_attempted_is_its_own_status():
 
 @pytest.mark.parametrize("exc", STUDENT_ERRORS, ids=lambda e: type(e).__name__)
 def test_the_students_errors_fail_with_their_message(exc):
-    assert classify(exc, Report()) == ("failed", str(exc))
+    assert classified(exc) == ("failed", str(exc))
+    assert classify(exc, Report())[1].kind == KINDS_OF_ERRORS[type(exc).__name__]
 
 
 def test_a_failed_check_or_assertion_is_a_wrong_answer():
-    assert classify(CheckError("f(1) returned a wrong value."), Report()) == (
+    assert classified(CheckError("f(1) returned a wrong value.")) == (
         "failed",
         "f(1) returned a wrong value.",
     )
-    assert classify(AssertionError("5 != 6"), Report()) == ("failed", "5 != 6")
-    assert classify(AssertionError(), Report()) == ("failed", "an assertion in the grader failed")
+    assert classified(AssertionError("5 != 6")) == ("failed", "5 != 6")
+    assert classified(AssertionError()) == ("failed", "an assertion in the grader failed")
+    assert classify(AssertionError(), Report())[1].kind == "wrong answer"
 
 
 def test_a_skip_is_the_graders_doing():
     try:
         pytest.skip("no GPU")
     except pytest.skip.Exception as exc:
-        status, message = classify(exc, Report())
+        status, message = classified(exc)
     assert status == "error" and message == "The grader skipped this test: no GPU"
 
 
 @pytest.mark.parametrize("exc", [ValueError("bad"), KeyError("k"), RuntimeError("r"), OSError()])
 def test_any_other_exception_is_the_grader_breaking(exc):
-    status, message = classify(exc, Report())
+    status, message = classified(exc)
     assert status == "error"
+    assert classify(exc, Report())[1].kind == "grader error"
     assert message.startswith("The grader itself broke (not your fault")
     assert f"{type(exc).__name__}: {exc}" in message
     assert "[in lec01_vectors/test_public.py]" in message

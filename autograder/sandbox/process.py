@@ -40,6 +40,7 @@ from ..errors import (
     WorkerCrashed,
     WorkerKilled,
 )
+from ..i18n import msg, raw
 from .cgroup import WorkerCgroup
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
@@ -179,19 +180,23 @@ class Sandbox:
                 call=f"importing {self.filename}",
             )
         except (CallTimeout, WorkerCrashed, ProtocolError, UnsupportedReturn) as exc:
-            self.load_error = LoadFailed(f"{self.filename} could not be loaded: {exc}")
+            self.load_error = LoadFailed(
+                msg("engine.not_loaded", filename=self.filename, why=exc.headline_msg())
+            )
             raise self.load_error from None
         if reply.get("ok") is not True:
             error = _remote_exception(reply.get("error"), reply.get("output"))
             self.stop()
             if error.type == "NotebookUnreadable" and self.path.suffix == ".ipynb":
-                message = f"{self.filename} could not be loaded: it {error.message}"
-            else:
-                message = (
-                    f"{self.filename} could not be loaded: {error.type}: {error.message}\n"
-                    f"  at {error.location(self.filename)}"
+                self.load_error = LoadFailed(
+                    msg("engine.notebook_unreadable", filename=self.filename, why=error.message)
                 )
-            self.load_error = LoadFailed(message)
+            else:
+                self.load_error = LoadFailed(
+                    msg("engine.not_loaded_raised", filename=self.filename, type=error.type,
+                        message=error.message),
+                    msg("engine.at", location=error.location(self.filename)),
+                )  # fmt: skip
             raise self.load_error
         names = reply.get("functions")
         if type(names) is not list or not all(type(n) is str for n in names):
@@ -214,20 +219,19 @@ class Sandbox:
         try:
             raw = self.path.read_bytes()
         except OSError as exc:
-            self.load_error = LoadFailed(f"{self.filename} could not be read: {exc.strerror}")
+            self.load_error = LoadFailed(
+                msg("engine.not_read", filename=self.filename, why=str(exc.strerror))
+            )
             raise self.load_error from None
         if len(raw) > MAX_SOURCE_BYTES:
-            self.load_error = LoadFailed(
-                f"{self.filename} is too large ({len(raw)} bytes; at most {MAX_SOURCE_BYTES})"
-            )
+            self.load_error = LoadFailed(msg("engine.too_large", filename=self.filename,
+                                             size=len(raw), limit=MAX_SOURCE_BYTES))  # fmt: skip
             raise self.load_error
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             self.load_error = LoadFailed(
-                f"{self.filename} is not UTF-8 text (byte {exc.start} cannot be decoded): save "
-                "it as UTF-8 (in most editors: Save with Encoding, or Save As, then UTF-8) and "
-                "hand it in again"
+                msg("engine.not_utf8", filename=self.filename, byte=exc.start)
             )
             raise self.load_error from None
 
@@ -301,13 +305,14 @@ class Sandbox:
         """
         self.start()
         if fn not in self.functions:
-            message = f"{self.filename} has no function {fn}: {call} could not be called"
             broken = [n for n in self.load_notes if " raised " in n or "syntax error" in n]
+            details: list = []
             if broken:
-                message += "\n  Cells of your notebook that did not run:\n" + "\n".join(
-                    f"  - {n}" for n in broken[:5]
-                )
-            raise MissingFunction(message)
+                details.append(msg("engine.cells_not_run"))
+                details += [raw(f"- {n}") for n in broken[:5]]
+            raise MissingFunction(
+                msg("engine.no_function_call", filename=self.filename, fn=fn, call=call), *details
+            )
         message = {"op": "call", "fn": fn, "args": list(args), "kwargs": dict(kwargs)}
         if batch is not None:
             message = {"op": "call", "fn": fn, "batch": [[list(a), dict(k)] for a, k in batch]}
@@ -333,15 +338,14 @@ class Sandbox:
         if kind == "raised":
             error = _remote_exception(reply.get("error"), output)
             if error.type == "NotImplementedError":
-                raise NotAttempted(f"{call} raised NotImplementedError: not attempted yet")
+                raise NotAttempted(msg("engine.not_implemented"), call=call)
             raise StudentRaised(call, self.filename, error)
         if kind == "unsupported":
             raise UnsupportedReturn(
-                f"{call} returned a value that cannot be graded: {_text(reply.get('message'))}. "
-                "Return numbers, numpy arrays (not subclasses), lists, tuples or dicts."
+                msg("engine.unsupported", why=_text(reply.get("message"))), call=call
             )
         if kind == "missing":
-            raise MissingFunction(f"{self.filename} has no function {fn}")
+            raise MissingFunction(msg("engine.no_function", filename=self.filename, fn=fn))
         raise self._fail(ProtocolError(f"{call}: the worker sent a malformed reply"))
 
     def _request(self, message: dict, *, timeout_s: float, call: str) -> dict:
@@ -377,10 +381,7 @@ class Sandbox:
         while got < n:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise self._fail(CallTimeout(
-                    f"{call} did not finish within its time limit of {timeout_s:g} s and was "
-                    "stopped (an endless loop, or far too slow?)"
-                ))  # fmt: skip
+                raise self._fail(CallTimeout(msg("engine.timeout", timeout_s=timeout_s), call=call))
             ready, _, _ = select.select([fd], [], [], remaining)
             if not ready:
                 continue
@@ -414,20 +415,15 @@ class Sandbox:
                 "not by its own limits: this is not your code's fault"
             ))  # fmt: skip
         if oom:
-            how = (
-                f"ran out of memory: your code and the processes it started used more than the "
-                f"{self.limits.memory_mb} MiB limit"
-            )
+            how = msg("engine.out_of_memory", limit=self.limits.memory_mb)
         elif code is not None and code < 0:
-            how = f"was killed by signal {_signal_name(-code)}"
+            how = msg("engine.killed_by", signal=_signal_name(-code))
         elif code is None:
-            how = "stopped answering (it closed the grader's connection)"
+            how = msg("engine.stopped_answering")
         else:
-            how = f"exited with status {code} (sys.exit or os._exit in your code?)"
-        message = f"the process running {call} {how}"
-        if tail:
-            message += f"\n  last output:\n{tail}"
-        return self._fail(WorkerCrashed(message))
+            how = msg("engine.exited", code=code)
+        details = [msg("engine.last_output", tail=tail)] if tail else []
+        return self._fail(WorkerCrashed(msg("engine.crashed", call=call, how=how), *details))
 
     def _fail(self, exc: Exception) -> Exception:
         """Stop the worker after a failed call, so that the next call gets a fresh one."""
