@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Literal
 
 from .course import ASSIGNMENTS
-from .report import STATUS_STYLES
 from .results import TestResult, summarize
+from .terminal import STATUS_STYLES
 
 State = Literal["complete", "in progress", "not started"]
 MAX_LINE_CHARS = 200  # a first line of output longer than this is cut (messages, table cells)

@@ -55,7 +55,7 @@ ENGINE_FILES = (
 NON_GRADING_FILES = (
     "__init__.py", "batch.py", "bundle.py", "cireport.py", "cli.py", "feedback.py", "gradebook.py",
     "class_report.py",
-    "intake.py", "leakscan.py", "mutants.py", "notebooks.py", "release.py", "report.py",
+    "intake.py", "leakscan.py", "mutants.py", "notebooks.py", "release.py", "terminal.py",
     "selfcheck.py",
     "integrations/__init__.py", "integrations/gradescope.py", "integrations/lms.py",
     "integrations/nbgrader.py",

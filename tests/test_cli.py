@@ -82,8 +82,8 @@ def test_the_report_shows_names_with_brackets_as_they_are(capsys):
     """Test names are text, not rich markup: "[hidden]" and "[i]" stay in the table."""
     from rich.console import Console
 
-    from autograder.report import print_check_report
     from autograder.results import TestResult
+    from autograder.terminal import print_check_report
 
     results = [
         TestResult(name=name, number=f"1.{i}", score=1.0, max_score=1.0, status="passed",
@@ -221,7 +221,7 @@ def test_a_cause_many_tests_share_is_said_once_before_the_table(tmp_path):
     from rich.console import Console
 
     from autograder.plugin import run_graders
-    from autograder.report import group_failures, print_check_report
+    from autograder.terminal import group_failures, print_check_report
 
     folder = tmp_path / "s"
     folder.mkdir()
