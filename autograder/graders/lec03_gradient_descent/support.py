@@ -6,15 +6,36 @@ from sympy.abc import x
 
 from autograder.checks import check_true
 from autograder.formatting import format_value
+from autograder.i18n import msg
 
 
 def pair(result, name, what):
     """The two parts of a (first, second) result, after checking it is a pair."""
     check_true(
         type(result) in (tuple, list) and len(result) == 2, name=name,
-        message=f"returned {format_value(result)}; expected a pair {what}",
+        message=msg("lec03_gradient_descent.not_a_pair", value=format_value(result), what=what),
     )  # fmt: skip
     return result[0], result[1]
+
+
+def the_value(name):
+    """The name of a (value, poly) pair's value: '<name>[0] (the value)'."""
+    return msg("lec03_gradient_descent.part_value", call=name)
+
+
+def the_polynomial(name):
+    """The name of a (value, poly) pair's polynomial: '<name>[1] (the polynomial)'."""
+    return msg("lec03_gradient_descent.part_polynomial", call=name)
+
+
+def the_slope(name):
+    """The name of a (slope, derivative) pair's slope: '<name>[0] (the slope)'."""
+    return msg("lec03_gradient_descent.part_slope", call=name)
+
+
+def the_derivative(name):
+    """The name of a (slope, derivative) pair's derivative: '<name>[1] (the derivative)'."""
+    return msg("lec03_gradient_descent.part_derivative", call=name)
 
 
 def random_quadratic(rng):

@@ -7,10 +7,15 @@ from sympy.abc import x, y
 
 from autograder.arguments import lecture_function
 from autograder.checks import check_close, check_converged, check_symbolic
+from autograder.graders.lec03_gradient_descent.plots import descent_figure
 from autograder.graders.lec03_gradient_descent.support import (
     pair,
     pythagorean_start,
     random_quadratic,
+    the_derivative,
+    the_polynomial,
+    the_slope,
+    the_value,
 )
 
 # The lecture's functions (AI Math 3강).
@@ -77,12 +82,12 @@ def start(rng, low, high, grad, lr, eps, size=abs, dim=None, make=None):
 def test_func_lecture_example(sub, rng):
     """func: f(x) = x² + 2x + 3 at the lecture's x = 3 and random points, and its polynomial"""
     value, poly = pair(sub.func(3), sub.last_call, "(value, poly)")
-    check_close(value, 18, name=f"{sub.last_call}[0] (the value)")
-    check_symbolic(poly, F, name=f"{sub.last_call}[1] (the polynomial)")
+    check_close(value, 18, name=the_value(sub.last_call))
+    check_symbolic(poly, F, name=the_polynomial(sub.last_call))
     for v in (int(rng.integers(-20, 21)), *map(float, rng.uniform(-5, 5, size=3))):
         value, poly = pair(sub.func(v), sub.last_call, "(value, poly)")
-        check_close(value, v**2 + 2 * v + 3, name=f"{sub.last_call}[0] (the value)")
-        check_symbolic(poly, F, name=f"{sub.last_call}[1] (the polynomial)")
+        check_close(value, v**2 + 2 * v + 3, name=the_value(sub.last_call))
+        check_symbolic(poly, F, name=the_polynomial(sub.last_call))
 
 
 # -- func_gradient --------------------------------------------------------------------------
@@ -90,19 +95,19 @@ def test_func_lecture_example(sub, rng):
 def test_func_gradient_lecture_example(sub, rng):
     """func_gradient: f'(3) = 8 and 2x + 2 for the lecture's func, random x, and a random quadratic"""
     slope, diff = pair(sub.func_gradient(sub.func, 3), sub.last_call, "(slope, derivative)")
-    check_close(slope, 8, name=f"{sub.last_call}[0] (the slope)")
-    check_symbolic(diff, 2 * x + 2, name=f"{sub.last_call}[1] (the derivative)")
+    check_close(slope, 8, name=the_slope(sub.last_call))
+    check_symbolic(diff, 2 * x + 2, name=the_derivative(sub.last_call))
     for v in rng.uniform(-5, 5, size=3):
         result = sub.func_gradient(sub.func, float(v))
         slope, diff = pair(result, sub.last_call, "(slope, derivative)")
-        check_close(slope, 2 * v + 2, name=f"{sub.last_call}[0] (the slope)")
-        check_symbolic(diff, 2 * x + 2, name=f"{sub.last_call}[1] (the derivative)")
+        check_close(slope, 2 * v + 2, name=the_slope(sub.last_call))
+        check_symbolic(diff, 2 * x + 2, name=the_derivative(sub.last_call))
     # The derivative of fun, not of the lecture's f: another function at a random point.
     expr, v = random_quadratic(rng), float(rng.uniform(-5, 5))
     result = sub.func_gradient(lecture_function(expr, x), v)
     slope, diff = pair(result, sub.last_call, "(slope, derivative)")
-    check_close(slope, slope_of(expr)(v), name=f"{sub.last_call}[0] (the slope)")
-    check_symbolic(diff, sym.diff(expr, x), name=f"{sub.last_call}[1] (the derivative)")
+    check_close(slope, slope_of(expr)(v), name=the_slope(sub.last_call))
+    check_symbolic(diff, sym.diff(expr, x), name=the_derivative(sub.last_call))
 
 
 @pytest.mark.points(2)
@@ -113,8 +118,8 @@ def test_func_gradient_other_functions(sub, rng):
         v = float(rng.uniform(-3, 3))
         result = sub.func_gradient(lecture_function(expr, x), v)
         slope, diff = pair(result, sub.last_call, "(slope, derivative)")
-        check_close(slope, slope_of(expr)(v), name=f"{sub.last_call}[0] (the slope)")
-        check_symbolic(diff, derivative, name=f"{sub.last_call}[1] (the derivative)")
+        check_close(slope, slope_of(expr)(v), name=the_slope(sub.last_call))
+        check_symbolic(diff, derivative, name=the_derivative(sub.last_call))
 
 
 # -- gradient_descent -----------------------------------------------------------------------
@@ -122,15 +127,18 @@ def test_func_gradient_other_functions(sub, rng):
 def test_gradient_descent_lecture_example(sub, rng):
     """gradient_descent: the lecture's run from 3 (lr 1e-2, epsilon 1e-5), random starts, another f"""
     result = sub.gradient_descent(sub.func, 3)
-    check_converged(result, -1.0, LECTURE_N_UPDATES, name=sub.last_call, atol=POINT_ATOL)
+    with descent_figure(result, F, 3):
+        check_converged(result, -1.0, LECTURE_N_UPDATES, name=sub.last_call, atol=POINT_ATOL)
     x0, point, n = start(rng, -6.0, 4.0, slope_of(F), 0.1, 1e-5)
     result = sub.gradient_descent(sub.func, x0, lr_rate=0.1)
-    check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
+    with descent_figure(result, F, x0, 0.1):
+        check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
     # The slope of fun, not of the lecture's f: another function's minimum and number of updates.
     expr = random_quadratic(rng)
     x0, point, n = start(rng, -6.0, 6.0, slope_of(expr), 0.1, 1e-5)
     result = sub.gradient_descent(lecture_function(expr, x), x0, lr_rate=0.1)
-    check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
+    with descent_figure(result, expr, x0, 0.1):
+        check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
 
 
 @pytest.mark.points(2)
@@ -143,7 +151,8 @@ def test_gradient_descent_other_functions(sub, rng):
     ):
         x0, point, n = start(rng, low, high, slope_of(expr), lr, 1e-5)
         result = sub.gradient_descent(lecture_function(expr, x), x0, lr_rate=lr)
-        check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
+        with descent_figure(result, expr, x0, lr):
+            check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
 
 
 @pytest.mark.points(2)
@@ -167,11 +176,13 @@ def test_gradient_descent_learning_rate_and_epsilon(sub, rng):
     for lr, eps in ((0.2, 1e-8), (0.05, 1e-3), (0.3, 1e-6)):
         x0, point, n = start(rng, -5.0, 3.0, slope_of(F), lr, eps)
         result = sub.gradient_descent(sub.func, x0, lr_rate=lr, epsilon=eps)
-        check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
+        with descent_figure(result, F, x0, lr, eps):
+            check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
     expr = random_quadratic(rng)
     x0, point, n = start(rng, -5.0, 5.0, slope_of(expr), 0.1, 1e-7)
     result = sub.gradient_descent(lecture_function(expr, x), x0, lr_rate=0.1, epsilon=1e-7)
-    check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
+    with descent_figure(result, expr, x0, 0.1, 1e-7):
+        check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
     # On the boundary: f = (x - b)² with lr_rate 0.25 halves the slope 2(x - b) at every update,
     # exactly in floats, so from b ± 2^j the slope is exactly epsilon = 2^-m after j + 1 + m
     # updates, where the loop must stop (a loop that runs while |slope| >= epsilon makes one more).
@@ -184,7 +195,8 @@ def test_gradient_descent_learning_rate_and_epsilon(sub, rng):
         raise RuntimeError("the oracle's run missed the boundary |slope| == epsilon")
     result = sub.gradient_descent(lecture_function((x - b) ** 2, x), x0, lr_rate=0.25,
                                   epsilon=2.0**-m)  # fmt: skip
-    check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
+    with descent_figure(result, (x - b) ** 2, x0, 0.25, 2.0**-m):
+        check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
 
 
 @pytest.mark.points(1)
@@ -194,7 +206,8 @@ def test_gradient_descent_non_polynomial(sub, rng):
                                 (sym.exp(x) - 2 * x, -1.0, 2.0, 0.2)):  # fmt: skip
         x0, point, n = start(rng, low, high, slope_of(expr), lr, 1e-5)
         result = sub.gradient_descent(lecture_function(expr, x), x0, lr_rate=lr)
-        check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
+        with descent_figure(result, expr, x0, lr):
+            check_converged(result, point, n, name=sub.last_call, atol=POINT_ATOL)
 
 
 # -- func_multi -----------------------------------------------------------------------------
@@ -202,12 +215,12 @@ def test_gradient_descent_non_polynomial(sub, rng):
 def test_func_multi_lecture_example(sub, rng):
     """func_multi: f(x, y) = x² + 2y² at [1, 2] and random points (lists and arrays)"""
     value, poly = pair(sub.func_multi([1, 2]), sub.last_call, "(value, poly)")
-    check_close(value, 9, name=f"{sub.last_call}[0] (the value)")
-    check_symbolic(poly, F_MULTI, name=f"{sub.last_call}[1] (the polynomial)")
+    check_close(value, 9, name=the_value(sub.last_call))
+    check_symbolic(poly, F_MULTI, name=the_polynomial(sub.last_call))
     for v in (rng.uniform(-2, 2, size=2), list(rng.uniform(-5, 5, size=2))):
         value, poly = pair(sub.func_multi(v), sub.last_call, "(value, poly)")
-        check_close(value, v[0] ** 2 + 2 * v[1] ** 2, name=f"{sub.last_call}[0] (the value)")
-        check_symbolic(poly, F_MULTI, name=f"{sub.last_call}[1] (the polynomial)")
+        check_close(value, v[0] ** 2 + 2 * v[1] ** 2, name=the_value(sub.last_call))
+        check_symbolic(poly, F_MULTI, name=the_polynomial(sub.last_call))
 
 
 # -- eval_gradient --------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import numpy as np
 
 from autograder.checks import check_shape, check_true
 from autograder.formatting import format_value
+from autograder.i18n import msg
 
 # SGD on noise-free data (y exactly linear in X) converges to the exact coefficients whatever the
 # batch order: every batch's gradient vanishes there. The runs below reach them within ~1e-7 for
@@ -68,20 +69,19 @@ def check_batches(batches, n, batch_size, *, name):
     sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
     check_true(
         type(batches) in (list, tuple), name=name,
-        message=f"returned {format_value(batches)}; expected a list of index arrays",
+        message=msg("lec04_sgd.not_index_list", value=format_value(batches)),
     )  # fmt: skip
     check_true(
         len(batches) == len(sizes), name=name,
-        message=f"returned {len(batches)} batches; expected {len(sizes)} of sizes {sizes} "
-        f"({n} indices in batches of {batch_size}, the last one smaller if {batch_size} does not "
-        f"divide {n})",
+        message=msg("lec04_sgd.wrong_batch_count", n_batches=len(batches), n_sizes=len(sizes),
+                    sizes=str(sizes), n=n, batch_size=batch_size),
     )  # fmt: skip
     for i, (batch, size) in enumerate(zip(batches, sizes, strict=True)):
         check_shape(batch, (size,), name=f"{name}[{i}]", require_ndarray=True)
         kind = np.asarray(batch).dtype.kind
         check_true(
             kind in "iu" or size == 0, name=f"{name}[{i}]",
-            message=f"holds {np.asarray(batch).dtype} values; index arrays must hold integers",
+            message=msg("lec04_sgd.not_integer_indices", dtype=str(np.asarray(batch).dtype)),
         )  # fmt: skip
     order = np.concatenate(
         [np.zeros(0, np.int64), *(np.asarray(b, dtype=np.int64) for b in batches)]
@@ -89,8 +89,8 @@ def check_batches(batches, n, batch_size, *, name):
     missing = sorted(set(range(n)) - set(order.tolist()))
     check_true(
         np.array_equal(np.sort(order), np.arange(n)), name=name,
-        message=f"returned batches that are not a partition of range({n}): every index must be "
-        f"in exactly one batch.\n  batches together: {format_value(order)}\n  missing: {missing}",
+        message=msg("lec04_sgd.not_a_partition", n=n, order=format_value(order),
+                    missing=str(missing)),
     )  # fmt: skip
     return order
 
@@ -124,12 +124,6 @@ def check_one_epoch_factors(beta, X, y, beta_init, expected, *, lr, batch_size, 
     sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
     check_true(
         np.allclose(factors, expected, rtol=0, atol=FACTOR_ATOL), name=name,
-        message="scaled the residuals wrongly in one epoch.\n"
-        f"  The rows of [X, 1] are orthogonal with squared norm {n}, so a step on batch B changes "
-        f"only the residuals x_i . beta - y_i of B's samples, each by the factor "
-        f"1 - lr * (2/|B|) * {n}.\n"
-        f"  residual factors (sorted): returned {format_value(factors)}\n"
-        f"  expected {format_value(np.asarray(expected))} (batches of sizes {sizes}, lr={lr}).\n"
-        "  Each sample must be in exactly one batch per epoch, and each step must use the batch's "
-        "mean gradient (2/|B|) X_B^T (X_B beta - y_B).",
+        message=msg("lec04_sgd.wrong_residual_factors", n=n, factors=format_value(factors),
+                    expected=format_value(np.asarray(expected)), sizes=str(sizes), lr=str(lr)),
     )  # fmt: skip

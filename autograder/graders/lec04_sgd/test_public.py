@@ -13,6 +13,7 @@ import pytest
 from autograder.arguments import seeded_rng
 from autograder.checks import check_close, check_equal, check_raises, check_shape, check_true
 from autograder.formatting import format_value
+from autograder.graders.lec04_sgd.plots import full_batch_loss_figure, gd_loss_figure
 from autograder.graders.lec04_sgd.support import (
     SAME_RESULT_ATOL,
     SGD_ATOL,
@@ -27,6 +28,7 @@ from autograder.graders.lec04_sgd.support import (
     orthogonal_problem,
     with_ones,
 )
+from autograder.i18n import msg
 
 # The lecture's data (AI Math 4강): y = X @ [1, 2] + 3, so the least-squares beta is [1, 2, 3]
 # (intercept last), and the lecture's 5000 steps of gradient descent from BETA_INIT_LECTURE.
@@ -67,16 +69,16 @@ def test_add_intercept_lecture_example(sub, rng):
 @pytest.mark.points(3)
 def test_linear_regression_gd_lecture_example(sub, rng):
     """linear_regression_gd: the lecture's data and start (5000 steps, lr 0.01) and random data"""
-    check_close(
-        sub.linear_regression_gd(X_LECTURE, Y_LECTURE, BETA_INIT_LECTURE), BETA_GD_LECTURE,
-        name=sub.last_call, require_ndarray=True,
-    )  # fmt: skip
+    beta = sub.linear_regression_gd(X_LECTURE, Y_LECTURE, BETA_INIT_LECTURE)
+    with gd_loss_figure(beta, X_LECTURE, Y_LECTURE, BETA_INIT_LECTURE, lr=0.01, n_iter=5000):
+        check_close(beta, BETA_GD_LECTURE, name=sub.last_call, require_ndarray=True)
     for n, d in ((6, 1), (10, 2), (8, 3)):
         X, y = noisy_data(rng, n, d)
         beta_init = rng.normal(size=d + 1)
         expected = gd_closed_form(X, y, beta_init, 0.01, 5000)
-        check_close(sub.linear_regression_gd(X, y, beta_init), expected, name=sub.last_call,
-                    require_ndarray=True)  # fmt: skip
+        beta = sub.linear_regression_gd(X, y, beta_init)
+        with gd_loss_figure(beta, X, y, beta_init, lr=0.01, n_iter=5000):
+            check_close(beta, expected, name=sub.last_call, require_ndarray=True)
 
 
 @pytest.mark.points(2)
@@ -96,8 +98,9 @@ def test_linear_regression_gd_learning_rate_and_steps(sub, rng):
         X, y = noisy_data(rng, n, d)
         beta_init = rng.normal(size=d + 1)
         expected = gd_closed_form(X, y, beta_init, lr, n_iter)
-        check_close(sub.linear_regression_gd(X, y, beta_init, lr=lr, n_iter=n_iter), expected,
-                    name=sub.last_call, require_ndarray=True)  # fmt: skip
+        beta = sub.linear_regression_gd(X, y, beta_init, lr=lr, n_iter=n_iter)
+        with gd_loss_figure(beta, X, y, beta_init, lr=lr, n_iter=n_iter):
+            check_close(beta, expected, name=sub.last_call, require_ndarray=True)
 
 
 @pytest.mark.points(2)
@@ -112,7 +115,8 @@ def test_linear_regression_gd_converges_to_least_squares(sub, rng):
         # most 1 - 1/cond([X,1])**2 < 0.96, so 5000 steps reach the solution to rounding.
         lr = 1.0 / np.linalg.eigvalsh(with_ones(X).T @ with_ones(X)).max()
         beta = sub.linear_regression_gd(X, y, np.zeros(d + 1), lr=lr, n_iter=5000)
-        check_close(beta, least_squares(X, y), name=sub.last_call, require_ndarray=True)
+        with gd_loss_figure(beta, X, y, np.zeros(d + 1), lr=lr, n_iter=5000):
+            check_close(beta, least_squares(X, y), name=sub.last_call, require_ndarray=True)
 
 
 @pytest.mark.points(1)
@@ -154,14 +158,13 @@ def test_minibatches_shuffled(sub, rng):
         order = check_batches(batches, n, batch_size, name=sub.last_call)
         check_true(
             not np.array_equal(order, np.arange(n)), name=sub.last_call,
-            message=f"returned the indices in their original order {format_value(order)}; "
-            "expected them shuffled with rng",
+            message=msg("lec04_sgd.original_order", order=format_value(order)),
         )  # fmt: skip
         for earlier_call, earlier in orders:
             check_true(
                 not np.array_equal(order, earlier), name=sub.last_call,
-                message=f"returned the same order {format_value(order)} as {earlier_call}; "
-                "different generators should shuffle differently (use rng to shuffle)",
+                message=msg("lec04_sgd.same_order_as", order=format_value(order),
+                            earlier=earlier_call),
             )  # fmt: skip
         orders.append((sub.last_call, order))
 
@@ -180,8 +183,8 @@ def test_minibatches_repeatable(sub, rng):
         for i in range(len(first)):
             check_equal(
                 np.asarray(second[i]), np.asarray(first[i]),
-                name=f"{sub.last_call}[{i}], called a second time with the same generator state "
-                f"(compared with {first_call}[{i}])",
+                name=msg("lec04_sgd.second_call_same_state", call=sub.last_call, i=i,
+                         first=first_call),
             )  # fmt: skip
     # Repeatable because the generator decides: another seed gives another order.
     first = check_batches(sub.minibatches(n, batch_size, seeded_rng(seed)), n, batch_size,
@@ -191,8 +194,7 @@ def test_minibatches_repeatable(sub, rng):
                           name=sub.last_call)  # fmt: skip
     check_true(
         not np.array_equal(order, first), name=sub.last_call,
-        message=f"returned the same order {format_value(order)} as {first_call}; the batches "
-        "should be repeatable because rng shuffles them, so another seed should shuffle differently",
+        message=msg("lec04_sgd.same_order_other_seed", order=format_value(order), first=first_call),
     )  # fmt: skip
 
 
@@ -239,7 +241,8 @@ def test_sgd_full_batch_is_gradient_descent(sub, rng):
         expected = gd_closed_form(X, y, beta_init, lr * 2.0 / n, n_epochs)
         beta = sub.sgd_linear_regression(X, y, beta_init, lr=lr, n_epochs=n_epochs, batch_size=n,
                                          rng=seeded_rng(distinct_seeds(rng, 1)[0]))  # fmt: skip
-        check_close(beta, expected, name=sub.last_call, require_ndarray=True)
+        with full_batch_loss_figure(beta, X, y, beta_init, lr=lr, n_epochs=n_epochs):
+            check_close(beta, expected, name=sub.last_call, require_ndarray=True)
 
 
 @pytest.mark.points(2)
@@ -282,28 +285,25 @@ def test_sgd_repeatable(sub, rng):
     check_close(
         again,
         first,
-        name=f"{sub.last_call}, called a second time with the same seed (it should "
-        "repeat the first result)",
+        name=msg("lec04_sgd.second_call_same_seed", call=sub.last_call),
     )
     # The defaults: lr=0.01, n_epochs=100, batch_size=2 and rng=None, i.e. default_rng(0).
     default = sub.sgd_linear_regression(X, y, beta_init)
     default_call = sub.last_call
     check_shape(default, (3,), name=default_call, require_ndarray=True)
     check_close(sub.sgd_linear_regression(X, y, beta_init), default,
-                name=f"{sub.last_call}, called a second time with the same seed (it should "
-                    "repeat the first result)")  # fmt: skip
+                name=msg("lec04_sgd.second_call_same_seed", call=sub.last_call))  # fmt: skip
     explicit = sub.sgd_linear_regression(X, y, beta_init, lr=0.01, n_epochs=100, batch_size=2,
                                          rng=seeded_rng(0))  # fmt: skip
-    check_close(explicit, default, name=f"{sub.last_call} (compared with {default_call})")
+    check_close(explicit, default, name=msg("lec04_sgd.compared_with", call=sub.last_call,
+                                            other=default_call))  # fmt: skip
     # Repeatable because the generator decides the batches: another seed gives another result.
     beta = sub.sgd_linear_regression(X, y, beta_init, lr=0.02, n_epochs=20, batch_size=3,
                                      rng=seeded_rng(other))  # fmt: skip
     check_shape(beta, (3,), name=sub.last_call, require_ndarray=True)
     check_true(
         not np.allclose(beta, first, rtol=0, atol=SAME_RESULT_ATOL), name=sub.last_call,
-        message=f"returned {format_value(beta)}, the same as {first_call}; the result should be "
-        "repeatable because rng draws the batches (minibatches(N, batch_size, rng) in every "
-        "epoch), so another seed should give another result",
+        message=msg("lec04_sgd.same_result_other_seed", beta=format_value(beta), first=first_call),
     )  # fmt: skip
 
 
@@ -320,9 +320,8 @@ def test_sgd_depends_on_rng(sub, rng):
         for earlier_call, earlier in results:
             check_true(
                 not np.allclose(beta, earlier, rtol=0, atol=SAME_RESULT_ATOL), name=sub.last_call,
-                message=f"returned {format_value(beta)}, the same as {earlier_call}; different "
-                "generators should give different batch orders and so different results (draw the "
-                "batches with minibatches(N, batch_size, rng) in every epoch)",
+                message=msg("lec04_sgd.same_result_as", beta=format_value(beta),
+                            earlier=earlier_call),
             )  # fmt: skip
         results.append((sub.last_call, np.asarray(beta)))
 

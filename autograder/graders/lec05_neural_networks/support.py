@@ -4,6 +4,7 @@ networks drawn for gradient checking, and the loss the trusted test computes fro
 import numpy as np
 
 from autograder.checks import check_close, check_probabilities, check_shape
+from autograder.i18n import msg
 from autograder.numerics import FD_STEP, centred_differences, perturbations
 
 # relu has a kink at 0, where centred differences measure half the slope instead of relu's
@@ -104,7 +105,7 @@ def differences_of_forward(sub, X, labels, params, *, h=FD_STEP):
     check_probabilities(P, name=sub.last_call, shape=(n, c))
     check_close(P, forward_oracle(X, params), name=sub.last_call, require_ndarray=True)
     outputs = sub.mlp_forward.map([(X, p) for p in perturbations(params, h=h)])
-    name = f"{sub.last_call} (the forward pass on the parameters moved by ±{h:g}, one at a time)"
+    name = msg("lec05_neural_networks.forward_moved", call=sub.last_call, h=h)
     losses = []
     for P in outputs:
         check_shape(P, (n, c), name=name)
@@ -112,7 +113,4 @@ def differences_of_forward(sub, X, labels, params, *, h=FD_STEP):
     return centred_differences(losses, params, h=h)
 
 
-FROM_YOUR_FORWARD = (
-    f"centred differences (h = {FD_STEP:g}) of the mean cross-entropy of your mlp_forward's "
-    "probabilities"
-)
+FROM_YOUR_FORWARD = msg("lec05_neural_networks.from_your_forward", h=FD_STEP)

@@ -29,6 +29,7 @@ from autograder.graders.lec05_neural_networks.support import (
     sigmoid_oracle,
     softmax_oracle,
 )
+from autograder.i18n import msg
 
 # The lecture's example (AI Math 5강): softmax(vec) as printed there (to full precision), and
 # one_hot_encoding(vec) = one_hot_encoding(softmax(vec)).
@@ -328,9 +329,9 @@ def test_mlp_backward_relu_at_zero(sub, rng):
         expected["b1"][dead] = 0.0
         grads = sub.mlp_backward(X, one_hot_oracle(labels, c), params)
         check_gradient(grads, expected, name=sub.last_call,
-                       expected_from=f"{FROM_YOUR_FORWARD}; 0 for W1[:, j] and b1[j] of the "
-                       f"units j = {dead.tolist()}, whose pre-activations Z1[:, j] are exactly "
-                       "0")  # fmt: skip
+                       expected_from=msg("lec05_neural_networks.from_your_forward_dead_units",
+                                         source=FROM_YOUR_FORWARD,
+                                         units=str(dead.tolist())))  # fmt: skip
 
 
 @pytest.mark.points(1)

@@ -7,6 +7,7 @@ import numpy as np
 
 from autograder.checks import STATISTICAL_K, check_close, check_statistical, check_true
 from autograder.formatting import format_value
+from autograder.i18n import msg
 
 # The lecture's integral (AI Math 6강): int_{-1}^{1} exp(-x^2) dx = sqrt(pi) erf(1).
 LECTURE_INTEGRAL = math.sqrt(math.pi) * math.erf(1.0)  # 1.4936482656248540...
@@ -81,7 +82,7 @@ def check_pair(result, *, name):
     real numbers."""
     check_true(
         type(result) in (tuple, list) and len(result) == 2, name=name,
-        message=f"returned {format_value(result)}; expected a pair (mean, std) of two numbers",
+        message=msg("lec06_probability.not_a_pair", value=format_value(result)),
     )  # fmt: skip
     out = []
     for part, value in zip(("mean", "std"), result, strict=True):
@@ -90,8 +91,8 @@ def check_pair(result, *, name):
         check_true(
             isinstance(value, int | float | np.integer | np.floating) and type(value) is not bool,
             name=name,
-            message=f"returned {format_value(result)}: its {part} is {format_value(value)}; "
-            "expected a number",
+            message=msg("lec06_probability.part_not_a_number", value=format_value(result),
+                        part=part, part_value=format_value(value)),
         )  # fmt: skip
         out.append(float(value))
     return tuple(out)
@@ -118,14 +119,9 @@ def check_spread(actual, expected_std, repeat, sample_size, *, name):
         return
     check_true(
         False, name=name,
-        message=f"returned a standard deviation of the estimates {actual!r}, outside "
-        f"[{lower:.4g}, {upper:.4g}].\n"
-        f"  {repeat} estimates of {sample_size} samples each: a correct std is about "
-        f"{expected_std:.4g} = (high - low) * sd(f(U)) / sqrt(sample_size), and falls outside "
-        f"this range with probability below 1e-8 ({STATISTICAL_K:g} standard errors of the "
-        "sample variance's law); the result is wrong, not unlucky.\n"
-        "  Return np.std (ddof 0) of the `repeat` estimates, each (high - low) * mean(fun(x)), "
-        "not the std of the fun(x) values.",
+        message=msg("lec06_probability.spread_outside", actual=repr(actual), lower=float(lower),
+                    upper=float(upper), repeat=repeat, sample_size=sample_size,
+                    expected_std=float(expected_std), k=STATISTICAL_K),
     )  # fmt: skip
 
 
@@ -139,11 +135,11 @@ def check_monte_carlo(result, f, low, high, sample_size, repeat, *, name, spread
     n_samples = sample_size * repeat
     check_statistical(
         mean, integral, (high - low) * sd / math.sqrt(n_samples), n_samples=n_samples,
-        name=f"{name}, its mean of the estimates,",
+        name=msg("lec06_probability.its_mean", call=name),
     )  # fmt: skip
     if spread:
         check_spread(std, (high - low) * sd / math.sqrt(sample_size), repeat, sample_size,
-                     name=f"{name}, its std of the estimates,")  # fmt: skip
+                     name=msg("lec06_probability.its_std", call=name))  # fmt: skip
     return mean, std
 
 

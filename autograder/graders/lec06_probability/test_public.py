@@ -27,6 +27,7 @@ from autograder.graders.lec06_probability.support import (
     oracle_variance,
     random_distribution,
 )
+from autograder.i18n import msg
 
 # A fair die, and a Bernoulli variable with P(X = 1) = 0.3.
 DIE = np.arange(1, 7)
@@ -239,8 +240,9 @@ def test_monte_carlo_std(sub, rng):
                                       rng=seeded_rng(distinct_seeds(rng, 1)[0]))  # fmt: skip
     check_monte_carlo(result, GAUSSIAN.trusted(), low, low + 2.5, 5000, 1, name=sub.last_call,
                       spread=False)  # fmt: skip
-    check_close(check_pair(result, name=sub.last_call)[1], 0.0, name=f"{sub.last_call}[1] (the "
-                "std of a single estimate, np.std with ddof 0)", atol=0.0)  # fmt: skip
+    check_close(check_pair(result, name=sub.last_call)[1], 0.0,
+                name=msg("lec06_probability.std_of_one_estimate", call=sub.last_call),
+                atol=0.0)  # fmt: skip
 
 
 @pytest.mark.points(2)
@@ -274,26 +276,27 @@ def test_monte_carlo_repeatable(sub, rng):
         again = sub.monte_carlo_integral(GAUSSIAN, low, high, sample_size=300, repeat=20,
                                          rng=seeded_rng(seed))  # fmt: skip
         check_same_pair(check_pair(again, name=sub.last_call), first,
-                        name=f"{sub.last_call}, called a second time with the same seed (it "
-                        "should repeat the first result)")  # fmt: skip
+                        name=msg("lec06_probability.second_call_same_seed",
+                                 call=sub.last_call))  # fmt: skip
         for earlier_call, earlier in results:
             check_true(
                 first[0] != earlier[0], name=first_call,
-                message=f"returned the mean {first[0]!r}, the same as {earlier_call}; the points "
-                "should be drawn with rng, so another seed should give other estimates",
+                message=msg("lec06_probability.same_mean_as", mean=repr(first[0]),
+                            earlier=earlier_call),
             )  # fmt: skip
         results.append((first_call, first))
     # The defaults: sample_size=100, repeat=10, rng=None (np.random.default_rng(0)).
     default = check_pair(sub.monte_carlo_integral(GAUSSIAN, low, high), name=sub.last_call)
     default_call = sub.last_call
     again = check_pair(sub.monte_carlo_integral(GAUSSIAN, low, high), name=sub.last_call)
-    check_same_pair(again, default, name=f"{sub.last_call}, called a second time (rng=None "
-                    "should mean np.random.default_rng(0) every time)")  # fmt: skip
+    check_same_pair(again, default,
+                    name=msg("lec06_probability.second_call_default_rng",
+                             call=sub.last_call))  # fmt: skip
     explicit = sub.monte_carlo_integral(GAUSSIAN, low, high, sample_size=100, repeat=10,
                                         rng=seeded_rng(0))  # fmt: skip
     check_same_pair(check_pair(explicit, name=sub.last_call), default,
-                    name=f"{sub.last_call} (compared with {default_call}, whose rng=None means "
-                    "np.random.default_rng(0))")  # fmt: skip
+                    name=msg("lec06_probability.compared_with_default_rng", call=sub.last_call,
+                             other=default_call))  # fmt: skip
 
 
 @pytest.mark.points(1)

@@ -10,6 +10,7 @@ import numpy as np
 
 from autograder.checks import CheckError, check_close, check_true
 from autograder.formatting import format_value
+from autograder.i18n import msg
 
 # The MLE maximises the log-likelihood L, so moving mu by a thousandth of sigma lowers L by about
 # N/2 * 1e-6 (its curvature in mu is N / sigma²), and scaling sigma by 1 -+ 1e-3 by about N * 1e-6
@@ -95,7 +96,7 @@ def check_pair(actual, *, name):
     """Check mle_normal returned a pair (mu, sigma) of numbers; return them as floats."""
     check_true(
         type(actual) in (tuple, list) and len(actual) == 2, name=name,
-        message=f"returned {format_value(actual)}; expected a pair (mu, sigma)",
+        message=msg("lec07_statistics.not_a_pair", value=format_value(actual)),
     )  # fmt: skip
     parts = zip(("mu", "sigma"), actual, strict=True)
     out = [
@@ -119,13 +120,14 @@ def check_mle_normal(actual, x, *, name):
         hints = [
             (
                 math.sqrt(square / (n - 1)) if n > 1 else math.nan,
-                "that is sqrt(sum_i (x_i - mu)² / (N - 1)): the MLE divides by N",
+                msg("lec07_statistics.sigma_divided_by_n_minus_1"),
             ),
-            (square / n, "that is the variance sigma²: return sigma, its square root"),
+            (square / n, msg("lec07_statistics.sigma_is_variance")),
         ]
         for value, hint in hints:
             if math.isclose(sigma, value, rel_tol=HINT_RTOL, abs_tol=HINT_RTOL):
-                raise CheckError(f"{exc}\n  ({hint})") from None
+                exc.failure.details.append(hint)
+                raise CheckError(exc.failure) from None
         raise
 
 
@@ -149,21 +151,14 @@ def check_maximum(at, around, *, name, returned):
         if value <= best + LIKELIHOOD_RTOL * max(1.0, abs(best)):
             continue
         if returned == "estimates":
-            problem = (
-                f"returned (mu, sigma) = ({mu!r}, {sigma!r}), which do not maximise the "
-                f"log-likelihood of the samples: it is {best!r} there, but {value!r} at the nearby "
-                f"(mu, sigma) = ({m!r}, {s!r})."
-            )
+            problem = msg("lec07_statistics.estimates_not_maximum", mu=repr(mu), sigma=repr(sigma),
+                          best=repr(best), value=repr(value), m=repr(m), s=repr(s))  # fmt: skip
         else:
-            problem = (
-                f"returned {value!r}, more than the {best!r} it returned at the maximum-likelihood "
-                f"estimates (mu, sigma) = ({mu!r}, {sigma!r}) nearby: the log-likelihood should "
-                "peak there."
-            )
+            problem = msg("lec07_statistics.likelihood_not_maximum", value=repr(value),
+                          best=repr(best), mu=repr(mu), sigma=repr(sigma))  # fmt: skip
         check_true(
             False, name=name,
-            message=f"{problem}\n  The maximum-likelihood estimates maximise sum_i log N(x_i; mu, "
-            "sigma²): mu is the mean and sigma = sqrt((1/N) sum_i (x_i - mu)²), divided by N.",
+            message=msg("lec07_statistics.maximum_likelihood_explained", problem=problem),
         )  # fmt: skip
 
 
@@ -172,5 +167,7 @@ def check_number(value, *, name):
     ok = (
         isinstance(value, int | float | np.integer | np.floating) and type(value) is not bool
     ) or (type(value) is np.ndarray and value.shape == () and value.dtype.kind in "iuf")
-    check_true(ok, name=name, message=f"returned {format_value(value)}; expected a number")
+    check_true(
+        ok, name=name, message=msg("lec07_statistics.not_a_number", value=format_value(value))
+    )
     return float(value)

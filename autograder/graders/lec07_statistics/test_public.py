@@ -27,6 +27,7 @@ from autograder.graders.lec07_statistics.support import (
     pair_with_zeros,
     samples,
 )
+from autograder.i18n import msg
 
 # Hand-worked samples: mean 5, squared deviations summing to 32, so S² = 32/7 and sigma_MLE = 2;
 # and 1, 2, 3, 4: mean 2.5, squared deviations summing to 5.
@@ -120,8 +121,7 @@ def test_mle_normal_maximises_likelihood(sub, rng):
         mu, sigma = check_pair(sub.mle_normal(x), name=sub.last_call)
         check_true(
             sigma > 0 and math.isfinite(sigma) and math.isfinite(mu), name=sub.last_call,
-            message=f"returned sigma = {sigma!r} for samples that are not all equal; expected a "
-            "positive standard deviation (and a finite mu)",
+            message=msg("lec07_statistics.sigma_not_positive", sigma=repr(sigma)),
         )  # fmt: skip
         at = ((mu, sigma), normal_log_likelihood(x, mu, sigma))
         around = [(point, normal_log_likelihood(x, *point)) for point in neighbours(mu, sigma)]
@@ -339,7 +339,9 @@ def test_kl_divergence_properties(sub, rng):
         q = distribution(rng, n)
         kl = sub.kl_divergence(p, q)
         check_close(kl, cross_entropy_of(p, q) - entropy_of(p), name=sub.last_call)
-        check_true(kl >= 0, name=sub.last_call, message=f"returned {kl!r}; KL is never negative")
+        check_true(
+            kl >= 0, name=sub.last_call, message=msg("lec07_statistics.kl_negative", kl=repr(kl))
+        )
 
 
 @pytest.mark.points(1)

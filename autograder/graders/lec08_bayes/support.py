@@ -12,6 +12,7 @@ import numpy as np
 
 from autograder.checks import CheckError, check_close, check_true
 from autograder.formatting import format_call, format_value
+from autograder.i18n import msg
 
 # A correct float computation of the evidence or the posterior makes a handful of roundings of
 # non-negative terms (no cancellation), so it is within ~1e-15 relative of the exact value, and a
@@ -179,15 +180,16 @@ def check_metrics(actual, y_true, y_pred, *, name):
     counts = f"TP={tp}, FP={fp}, FN={fn}, TN={tn}"
     check_true(
         type(actual) is dict, name=name,
-        message=f"returned {format_value(actual)}; expected a dict with the keys "
-        f"{', '.join(map(repr, METRICS))}",
+        message=msg("lec08_bayes.not_a_dict", value=format_value(actual),
+                    keys=", ".join(map(repr, METRICS))),
     )  # fmt: skip
     missing = [k for k in METRICS if k not in actual]
     extra = [k for k in actual if k not in METRIC_FORMULAS]
     check_true(
         not missing and not extra, name=name,
-        message=f"returned a dict with the keys {', '.join(map(repr, actual)) or 'none'}; "
-        f"expected exactly {', '.join(map(repr, METRICS))}",
+        message=msg("lec08_bayes.wrong_keys",
+                    keys=", ".join(map(repr, actual)) or msg("checks.none"),
+                    expected=", ".join(map(repr, METRICS))),
     )  # fmt: skip
     for key in METRICS:
         value, label = actual[key], f"{name}[{key!r}]"
@@ -196,22 +198,28 @@ def check_metrics(actual, y_true, y_pred, *, name):
         if isinstance(value, float | np.floating) and math.isnan(value) and zero_denominator:
             check_true(
                 False, name=label,
-                message=f"returned nan ({counts}, so {key} = {METRIC_FORMULAS[key]} is "
-                f"{rates[key]}); a ratio whose denominator {denominator} is 0 must be 0.0, "
-                "never nan: test the denominator before dividing",
+                message=msg("lec08_bayes.nan_ratio", counts=counts, key=key,
+                            formula=METRIC_FORMULAS[key], rate=str(rates[key]),
+                            denominator=denominator),
             )  # fmt: skip
         try:
             check_probability(value, rates[key], name=label)
         except CheckError as exc:
-            hint = f"{key} = {METRIC_FORMULAS[key]} with {counts}"
+            zero = ""
             if zero_denominator:
-                hint += f": the denominator {denominator} is 0, so the convention gives 0.0"
+                zero = msg("lec08_bayes.metric_hint_zero_denominator", denominator=denominator)
+            mixed_up = ""
             for other in METRICS:
                 if (other != key and rates[other] != rates[key]
                         and _is_close(value, rates[other])):  # fmt: skip
-                    hint += f"; the value returned is {other} = {METRIC_FORMULAS[other]}"
+                    mixed_up = msg("lec08_bayes.metric_hint_other_metric", other=other,
+                                   formula=METRIC_FORMULAS[other])  # fmt: skip
                     break
-            raise CheckError(f"{exc}\n  ({hint})") from None
+            exc.failure.details.append(
+                msg("lec08_bayes.metric_hint", key=key, formula=METRIC_FORMULAS[key], counts=counts,
+                    zero_denominator=zero, other_metric=mixed_up)
+            )  # fmt: skip
+            raise CheckError(exc.failure) from None
 
 
 def _sum_of_counts(expression, tp, fp, fn, tn):

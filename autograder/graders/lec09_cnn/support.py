@@ -13,20 +13,19 @@ from autograder.checks import (
     check_gradient,
     check_shape,
 )
+from autograder.failures import EXPECTED, RETURNED, Failure
 from autograder.formatting import format_value
+from autograder.i18n import msg
 from autograder.numerics import centred_differences, perturbations
 
-FLIPPED_HINT = "the kernel is flipped: CNNs use cross-correlation, not convolution"
+FLIPPED_HINT = msg("lec09_cnn.hint_flipped_kernel")
 LINEAR_FD_STEP = 1e-3
 """The step of the centred differences of L = sum(conv2d(x, k) * dout). L is linear in x and in k,
 so the differences have no truncation error at any step, only rounding, ~eps |L| / h: with
 numerics.FD_STEP (1e-5) it reached 1.0e-7 (GRADIENT_ATOL itself) on the hidden tests' integer
 data (|L| ~ 1e3), where a gradient entry that is exactly 0 would fail; with 1e-3 it is at most
 9.3e-10 (measured on 800 such problems)."""
-STRIDE_HINT = (
-    "the stride was applied to the output instead of the input: out[i, j] starts at "
-    "xp[i * stride, j * stride], not at xp[i, j]"
-)
+STRIDE_HINT = msg("lec09_cnn.hint_stride_on_output")
 
 
 # -- oracles ------------------------------------------------------------------------------------
@@ -94,6 +93,13 @@ def kernel_gradient(x, dout):
 
 
 # -- checks -------------------------------------------------------------------------------------
+def _failure(name, problem, *details, **values):
+    """A CheckError '<name> <problem>' then ``details``, one per line (``values``: returned and
+    expected, the text shown where RETURNED and EXPECTED stand in ``details``)."""
+    return CheckError(Failure(kind="wrong answer", problem=problem, call=name,
+                              details=list(details), **values))  # fmt: skip
+
+
 def _is_close(actual, expected):
     return (
         type(actual) is np.ndarray
@@ -109,28 +115,27 @@ def check_output(actual, expected, *, name, shape_note="", mistakes=()):
     try:
         check_shape(actual, expected.shape, name=name, require_ndarray=True)
     except CheckError as exc:
-        raise CheckError(f"{exc}\n  {shape_note}" if shape_note else str(exc)) from None
+        if shape_note:
+            exc.failure.details.append(shape_note)
+        raise CheckError(exc.failure) from None
     try:
         check_close(actual, expected, name=name, require_ndarray=True)
     except CheckError:
         for wrong, hint in mistakes:
             if _is_close(actual, wrong) and not _is_close(expected, wrong):
-                raise CheckError(
-                    f"{name} returned wrong values: {hint}.\n"
-                    f"  returned: {format_value(actual)}\n  expected: {format_value(expected)}"
-                ) from None
+                raise _failure(
+                    name, msg("lec09_cnn.wrong_values_mistake", hint=hint), RETURNED, EXPECTED,
+                    returned=format_value(actual), expected=format_value(expected),
+                ) from None  # fmt: skip
         raise
 
 
 def output_note(x, k, stride, padding):
     h, w = np.shape(x)
     kh, kw = np.shape(k)
-    return (
-        f"the output has conv_output_size(n, k, stride, padding) = floor((n + 2 padding - k) / "
-        f"stride) + 1 rows and columns: ({positions(h, kh, stride, padding)}, "
-        f"{positions(w, kw, stride, padding)}) for x {np.shape(x)}, k {np.shape(k)}, "
-        f"stride={stride}, padding={padding}"
-    )
+    return msg("lec09_cnn.output_size_note", rows=positions(h, kh, stride, padding),
+               columns=positions(w, kw, stride, padding), x_shape=str(np.shape(x)),
+               k_shape=str(np.shape(k)), stride=stride, padding=padding)  # fmt: skip
 
 
 def check_conv1d(actual, x, w, *, name, expected=None):
@@ -140,7 +145,7 @@ def check_conv1d(actual, x, w, *, name, expected=None):
         expected = np.correlate(np.asarray(x, dtype=float), np.asarray(w, dtype=float), "valid")
     expected = np.asarray(expected, dtype=float)
     flipped = np.convolve(np.asarray(x, dtype=float), np.asarray(w, dtype=float), "valid")
-    note = f"the output has n - k + 1 = {len(x)} - {len(w)} + 1 entries"
+    note = msg("lec09_cnn.conv1d_size_note", n=len(x), k=len(w))
     check_output(actual, expected, name=name, mistakes=[(flipped, FLIPPED_HINT)], shape_note=note)
 
 
@@ -171,8 +176,7 @@ def check_conv2d_multi(actual, x, k, bias=None, *, name, expected=None):
         expected = channels_oracle(x, k, bias)
     check_output(
         actual, np.asarray(expected, dtype=float), name=name,
-        shape_note=f"the output has shape (O, H - kh + 1, W - kw + 1) = ({o}, {h - kh + 1}, "
-        f"{w - kw + 1})",
+        shape_note=msg("lec09_cnn.multi_shape_note", o=o, rows=h - kh + 1, columns=w - kw + 1),
         mistakes=[(channels_oracle(x, np.flip(k, axis=(2, 3)), bias), FLIPPED_HINT)],
     )  # fmt: skip
 
@@ -180,7 +184,7 @@ def check_conv2d_multi(actual, x, k, bias=None, *, name, expected=None):
 def gradient_pair(result, x, k, *, name):
     """The (dx, dk) conv2d_backward returned, after checking it is such a pair of arrays."""
     if type(result) not in (tuple, list) or len(result) != 2:
-        raise CheckError(f"{name} returned {format_value(result)}; expected a pair (dx, dk)")
+        raise _failure(name, msg("lec09_cnn.not_a_pair", value=format_value(result)))
     dx, dk = result
     check_shape(dx, np.shape(x), name=f"{name}[0] (dx)", require_ndarray=True)
     check_shape(dk, np.shape(k), name=f"{name}[1] (dk)", require_ndarray=True)
@@ -188,15 +192,8 @@ def gradient_pair(result, x, k, *, name):
 
 
 # -- gradient checking --------------------------------------------------------------------------
-DX_HINT = (
-    "this dx slides k unflipped over the zero-padded dout; dx is the full convolution of dout "
-    "with k, the kernel turned by 180 degrees: each dout[i, j] spreads k over x, so dx[a, b] = "
-    "sum_{i, j} dout[i, j] k[a - i, b - j]"
-)
-DK_HINT = (
-    "this dk is the mean over the output positions instead of their sum: k[m, n] meets "
-    "x[i + m, j + n] in every out[i, j], so dk[m, n] = sum_{i, j} x[i + m, j + n] dout[i, j]"
-)
+DX_HINT = msg("lec09_cnn.hint_dx_kernel_not_flipped")
+DK_HINT = msg("lec09_cnn.hint_dk_mean")
 
 
 def dx_mistakes(dout, k):
@@ -216,7 +213,8 @@ def check_gradient_part(actual, expected, *, name, mistakes=(), **kwargs):
     except CheckError as exc:
         for wrong, hint in mistakes:
             if _is_close(actual, wrong) and not _is_close(np.asarray(expected), wrong):
-                raise CheckError(f"{exc}\n  {hint}") from None
+                exc.failure.details.append(hint)
+                raise CheckError(exc.failure) from None
         raise
 
 
@@ -238,12 +236,12 @@ def differences_of_conv2d(sub, x, k, dout, wrt, *, h=LINEAR_FD_STEP):
     moved = perturbations(params, h=h)
     calls = [(p["x"], k) for p in moved] if wrt == "x" else [(x, p["k"]) for p in moved]
     outputs = sub.conv2d.map(calls)
-    name = f"{sub.last_call} (conv2d on {wrt} moved by ±{h:g}, one entry at a time)"
+    name = msg("lec09_cnn.conv2d_moved", call=sub.last_call, wrt=wrt, h=h)
     losses = []
     for out in outputs:
         check_shape(out, np.shape(dout), name=name, require_ndarray=True)
         if out.dtype.kind not in "biuf":
-            raise CheckError(f"{name} returned {out.dtype} values; expected real numbers")
+            raise _failure(name, msg("lec09_cnn.not_real", dtype=str(out.dtype)))
         losses.append(linear_loss(out, dout))
     return centred_differences(losses, params, h=h)[wrt]
 
@@ -251,14 +249,10 @@ def differences_of_conv2d(sub, x, k, dout, wrt, *, h=LINEAR_FD_STEP):
 def check_size(actual, expected, *, name):
     """An output size: an integer (a Python or numpy int), equal to ``expected``."""
     if type(actual) is not int and not isinstance(actual, np.integer):
-        raise CheckError(
-            f"{name} returned {format_value(actual)}; expected the int {expected} (a size is a "
-            "whole number: use // for the floor of the division)"
+        raise _failure(
+            name, msg("lec09_cnn.size_not_int", value=format_value(actual), expected=expected)
         )
     check_equal(actual, expected, name=name)
 
 
-FROM_YOUR_CONV2D = (
-    f"centred differences (h = {LINEAR_FD_STEP:g}) of the loss sum(conv2d(x, k) * dout) of your "
-    "conv2d"
-)
+FROM_YOUR_CONV2D = msg("lec09_cnn.from_your_conv2d", h=LINEAR_FD_STEP)

@@ -29,6 +29,7 @@ from autograder.graders.lec09_cnn.support import (
     kernel_gradient,
     positions,
 )
+from autograder.i18n import msg
 
 # The lecture's example (AI Math 9강): a 3x3 input and a 2x2 kernel give a 2x2 output.
 X_LECTURE = np.arange(9).reshape(3, 3)
@@ -268,7 +269,8 @@ def test_conv2d_backward_dx(sub, rng):
         dx, _ = gradient_pair(sub.conv2d_backward(x, k, dout), x, k, name=sub.last_call)
         check_gradient_part(dx, expected, name=f"{sub.last_call}[0] (dx)",
                             mistakes=dx_mistakes(dout, k),
-                            expected_from=f"{FROM_YOUR_CONV2D}, by x")  # fmt: skip
+                            expected_from=msg("lec09_cnn.from_your_conv2d_by",
+                                              source=FROM_YOUR_CONV2D, wrt="x"))  # fmt: skip
 
 
 @pytest.mark.points(3)
@@ -285,7 +287,8 @@ def test_conv2d_backward_dk(sub, rng):
         _, dk = gradient_pair(sub.conv2d_backward(x, k, dout), x, k, name=sub.last_call)
         check_gradient_part(dk, expected, name=f"{sub.last_call}[1] (dk)",
                             mistakes=dk_mistakes(x, dout),
-                            expected_from=f"{FROM_YOUR_CONV2D}, by k")  # fmt: skip
+                            expected_from=msg("lec09_cnn.from_your_conv2d_by",
+                                              source=FROM_YOUR_CONV2D, wrt="k"))  # fmt: skip
 
 
 @pytest.mark.points(1)

@@ -5,6 +5,7 @@ forward pass."""
 import numpy as np
 
 from autograder.checks import check_close, check_shape
+from autograder.i18n import msg
 from autograder.numerics import FD_STEP, centred_differences, perturbations
 
 INPUTS = ("X", "h0", "Wx", "Wh", "b")
@@ -123,7 +124,7 @@ def differences_of_forward(sub, inputs, dH, *, h=FD_STEP):
     check_close(states, forward_oracle(*args), name=sub.last_call, require_ndarray=True)
     ordered = {key: inputs[key] for key in INPUTS}
     outputs = sub.rnn_forward.map([tuple(p.values()) for p in perturbations(ordered, h=h)])
-    name = f"{sub.last_call} (the forward pass on the inputs moved by ±{h:g}, one at a time)"
+    name = msg("lec10_rnn.forward_moved", call=sub.last_call, h=h)
     losses = []
     for out in outputs:
         check_shape(out, (T, H), name=name)
@@ -132,7 +133,4 @@ def differences_of_forward(sub, inputs, dH, *, h=FD_STEP):
     return {"d" + key: value for key, value in grads.items()}
 
 
-FROM_YOUR_FORWARD = (
-    f"centred differences (h = {FD_STEP:g}) of L = sum(rnn_forward(...) * dH) from your "
-    "rnn_forward's states"
-)
+FROM_YOUR_FORWARD = msg("lec10_rnn.from_your_forward", h=FD_STEP)

@@ -23,6 +23,7 @@ from autograder.checks import (
     check_true,
 )
 from autograder.formatting import format_value
+from autograder.graders.lec10_rnn.plots import norms_figure
 from autograder.graders.lec10_rnn.support import (
     FROM_YOUR_FORWARD,
     INPUTS,
@@ -36,6 +37,7 @@ from autograder.graders.lec10_rnn.support import (
     misfit_inputs,
     random_orthogonal,
 )
+from autograder.i18n import msg
 
 # A hand-worked example, T = 2, D = 3, H = 2 (Wx not square, Wh not symmetric):
 #   a_0 = x_0 Wx + h0 Wh + b = [1, -1] + [0.5, -1.5] + [0, 0.5] = [1.5, -2]
@@ -143,7 +145,7 @@ def test_rnn_backward_worked_example(sub, rng):
     """rnn_backward: the hand-worked example (L = h_1) and random sequences of its shape"""
     grads = sub.rnn_backward(*args_of(BACKWARD_EXAMPLE), DH_EXAMPLE)
     check_gradient(grads, GRADIENTS_EXAMPLE, name=sub.last_call, **MATCH,
-                   expected_from="the hand-worked gradients of L = h_1 (see the test)")  # fmt: skip
+                   expected_from=msg("lec10_rnn.from_hand_worked"))  # fmt: skip
     for _ in range(2):
         check_backward(sub, draw_sequence(rng, 2, 1, 1), rng.normal(size=(2, 1)))
 
@@ -163,15 +165,15 @@ def test_rnn_backward_through_time(sub, rng):
         dH = np.zeros((T, H))
         dH[-1] = rng.normal(size=H)
         check_backward(sub, inputs, dH,
-                       expected_from=f"{FROM_YOUR_FORWARD}, with dH = 0 except at the last "
-                       "step: every earlier gradient flows back from h_{T-1}")  # fmt: skip
+                       expected_from=msg("lec10_rnn.from_last_step_only",
+                                         source=FROM_YOUR_FORWARD))  # fmt: skip
     # A loss on the first state only: nothing flows into the later steps.
     T, D, H = 4, 2, 3
     dH = np.zeros((T, H))
     dH[0] = rng.normal(size=H)
     check_backward(sub, draw_sequence(rng, T, D, H), dH,
-                   expected_from=f"{FROM_YOUR_FORWARD}, with dH = 0 except at the first "
-                   "step")  # fmt: skip
+                   expected_from=msg("lec10_rnn.from_first_step_only",
+                                     source=FROM_YOUR_FORWARD))  # fmt: skip
 
 
 @pytest.mark.points(1)
@@ -201,8 +203,9 @@ def test_bptt_gradient_norms_matches_jacobian(sub, rng):
     scales = (0.5, 1.0, 1.5, 0.7, 1.0, 0.8)
     for (T, D, H), scale in zip(SHAPES + ((9, 3, 4),), scales, strict=True):
         args = args_of(draw_sequence(rng, T, D, H, scale=scale))
-        check_close(sub.bptt_gradient_norms(*args), jacobian_norms_oracle(*args),
-                    name=sub.last_call, require_ndarray=True)  # fmt: skip
+        norms, expected = sub.bptt_gradient_norms(*args), jacobian_norms_oracle(*args)
+        with norms_figure(norms, expected):
+            check_close(norms, expected, name=sub.last_call, require_ndarray=True)
     for T, D, H in ((4, 2, 3), (3, 3, 2)):
         args = args_of(draw_sequence(rng, T, D, H, scale=1.0))
         check_close(sub.bptt_gradient_norms(*args), jacobian_norms_by_differences(*args),
@@ -219,18 +222,19 @@ def test_bptt_gradient_norms_vanishing(sub, rng):
         args = (rng.normal(size=(T, D)), rng.normal(size=H), rng.normal(size=(D, H)), Wh,
                 0.5 * rng.normal(size=H))  # fmt: skip
         norms = sub.bptt_gradient_norms(*args)
-        check_shape(norms, (T,), name=sub.last_call, require_ndarray=True)
-        if norms.dtype.kind in "iuf":  # other kinds fail the comparison below
-            # Each step back multiplies by diag(1 - h²) Wh^T, whose norm is at most ||Wh||_2 = s.
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratios = norms[:-1] / norms[1:]
-            check_true(
-                np.all(ratios <= s * (1 + ORDER_RTOL)), name=sub.last_call,
-                message=f"returned norms that do not shrink going back in time by the factor "
-                f"||Wh||_2 = {s:.3g} (or more) per step: entry t / entry t+1 is "
-                f"{format_value(ratios)}",
-            )  # fmt: skip
-        check_close(norms, jacobian_norms_oracle(*args), name=sub.last_call, require_ndarray=True)
+        with norms_figure(norms, jacobian_norms_oracle(*args)):
+            check_shape(norms, (T,), name=sub.last_call, require_ndarray=True)
+            if norms.dtype.kind in "iuf":  # other kinds fail the comparison below
+                # Each step back multiplies by diag(1 - h²) Wh^T, whose norm is at most ||Wh||_2 = s.
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratios = norms[:-1] / norms[1:]
+                check_true(
+                    np.all(ratios <= s * (1 + ORDER_RTOL)), name=sub.last_call,
+                    message=msg("lec10_rnn.norms_not_shrinking", s=float(s),
+                                ratios=format_value(ratios)),
+                )  # fmt: skip
+            check_close(norms, jacobian_norms_oracle(*args), name=sub.last_call,
+                        require_ndarray=True)  # fmt: skip
     # With every state 0 the tanh derivative is 1: the norms are exactly a^(T-1-t), a < 1.
     for T, D, H in ((6, 2, 3), (9, 1, 2)):
         a = rng.uniform(0.3, 0.8)
@@ -247,8 +251,9 @@ def test_bptt_gradient_norms_exploding(sub, rng):
     for T, D, H in ((5, 2, 3), (8, 3, 2), (3, 1, 4)):
         a = rng.uniform(1.2, 2.0)
         norms = sub.bptt_gradient_norms(*zero_sequence(rng, T, D, a * random_orthogonal(rng, H)))
-        check_close(norms, a ** np.arange(T - 1, -1, -1.0), name=sub.last_call,
-                    require_ndarray=True)  # fmt: skip
+        with norms_figure(norms, a ** np.arange(T - 1, -1, -1.0)):
+            check_close(norms, a ** np.arange(T - 1, -1, -1.0), name=sub.last_call,
+                        require_ndarray=True)  # fmt: skip
     # A diagonal Wh: the largest |a_i| wins, step after step.
     T, H = 6, 3
     diagonal = rng.uniform(1.1, 1.8, size=H) * rng.choice([-1.0, 1.0], size=H)
