@@ -33,7 +33,8 @@ def test_several_assignments_have_hints_and_each_names_a_golden_mistake_of_its_f
         for hint in load_hints(assignment):
             assert hint.function in ASSIGNMENTS[assignment].functions, hint
             assert (SUBMISSIONS_DIR / hint.case / f"{assignment}.py").is_file(), hint
-            assert hint.text and not hint.text.endswith("."), hint  # "Hint: ..." adds nothing
+            text = hint.text.render("en")
+            assert text and not text.endswith("."), hint  # "Hint: ..." adds nothing
 
 
 @pytest.mark.parametrize("assignment", WITH_HINTS)
@@ -82,13 +83,16 @@ def test_a_hint_is_added_only_to_a_failed_check_of_the_last_calls_value(tmp_path
     """
     submission = "import numpy as np\ndef l2_norm(x):\n    return float(np.sum(x * x))\n" \
         "def l1_norm(x):\n    return float(np.sum(np.abs(x)))\n"  # fmt: skip
-    r = grade_tiny(tmp_path, graders, submission=submission)
+    r = grade_tiny(tmp_path, graders, submission=submission, hints=True)
     assert r["test_wrong_norm"].status == "failed"
     assert "Hint: this is the sum of the squares: the square root is missing" in (
         r["test_wrong_norm"].output
     )
     assert "Hint:" not in r["test_right_norm_then_another_check_fails"].output
     assert r["test_right_norm"].status == "passed" and "Hint" not in r["test_right_norm"].output
+    # Without the course's hidden folder (a student's self-check), there are no hints at all.
+    r = grade_tiny(tmp_path, graders, submission=submission)
+    assert r["test_wrong_norm"].status == "failed" and "Hint:" not in r["test_wrong_norm"].output
 
 
 def test_values_that_cannot_be_compared_get_no_hint():
@@ -100,3 +104,21 @@ def test_values_that_cannot_be_compared_get_no_hint():
     assert find_hint("lec01_vectors", "no_such_function", (x,), {}, 25.0) is None
     assert not same_value((1.0,), (1.0, 2.0)) and same_value([1.0, 2.0], (1.0, 2.0))
     assert same_value({"a": np.ones(2)}, {"a": [1.0, 1.0]}) and not same_value({"a": 1}, {"b": 1})
+
+
+def test_a_mistake_that_changes_nothing_for_the_call_gives_no_hint():
+    """linear_regression_gd with lr ignored is right when lr is 0.01: the right values, returned
+    as a list (a check fails on the type), are not taken for that mistake; with lr 0.02 they are."""
+    X, y = np.array([[1.0], [2.0], [4.0]]), np.array([1.0, 2.0, 2.5])
+    X_ = np.hstack([X, np.ones((3, 1))])
+
+    def steps(lr, n_iter=3):
+        beta = np.zeros(2)
+        for _ in range(n_iter):
+            beta = beta + lr * X_.T @ (y - X_ @ beta)
+        return beta
+
+    call = "lec04_sgd", "linear_regression_gd", (X, y, np.zeros(2))
+    assert find_hint(*call, {"lr": 0.01, "n_iter": 3}, steps(0.01).tolist()) is None
+    hint = find_hint(*call, {"lr": 0.02, "n_iter": 3}, steps(0.01))
+    assert hint is not None and hint.key == "lec04_sgd.hint_gd_lr_ignored"

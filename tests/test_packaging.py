@@ -146,6 +146,11 @@ def test_the_bundle_holds_what_students_need_and_nothing_secret(bundle):
     assert {"README.md", "pyproject.toml", ".github/workflows/autograde.yml"} <= files
     assert not [f for f in files if f.startswith(("solutions/", "hidden/", "examples/", "tests/"))]
     assert not [f for f in files if "test_hidden" in f]
+    # Hints' mistakes are the reference with one thing changed: they stay with the hidden graders.
+    assert not [f for f in files if f.endswith("hints.py") and f != "autograder/hints.py"]
+    # The messages of every language ship (package data: a pip-installed bundle reads them).
+    assert {"autograder/locales/checks.toml", "autograder/locales/engine.toml"} <= files
+    assert {f"autograder/graders/{name}/messages.toml" for name in ASSIGNMENTS} <= files
     readme = (bundle / "README.md").read_text()
     assert "설치" in readme and "Install" in readme and "--attempted-only" in readme
     workflow = (bundle / ".github" / "workflows" / "autograde.yml").read_text()
@@ -200,9 +205,10 @@ def test_the_bundle_installs_with_pip_install_dir(bundle, tmp_path):
     shutil.copytree(bundle, clone)
     shutil.copy(REPO / "solutions" / "lec01_vectors.py", clone / "assignments" / "lec01_vectors.py")
     out = tmp_path / "r.json"
-    proc = run([bin_dir / "aimath", "check", "lec01_vectors", "lec02_matrices", "--json", out],
-               cwd=clone, env=env)  # fmt: skip
+    proc = run([bin_dir / "aimath", "check", "lec01_vectors", "lec02_matrices", "--json", out,
+                "--lang", "ko"], cwd=clone, env=env)  # fmt: skip
     assert proc.returncode == 1  # lec02 is still the stub
+    assert "합계" in proc.stdout and "아직 풀지 않음" in proc.stdout  # the installed catalogs
     tests = results_of(out)
     assert points(tests) == {"lec01_vectors": 25, "lec02_matrices": 0}
     lec02 = {

@@ -73,8 +73,10 @@ def grade_tiny(
     student: str = "s1",
     args: tuple[str, ...] = (),
     submission: str = SUBMISSION,
+    hints: bool = False,
 ) -> dict:
-    """Run a tiny public grader module (and hidden one) on a submission; results by test name."""
+    """Run a tiny public grader module (and hidden one) on a submission; results by test name.
+    With ``hints``, the course's lec01 hints are in the tiny hidden folder."""
     # Each run's modules get names of their own: pytest keeps imported test modules by name.
     global _RUNS
     _RUNS += 1
@@ -86,6 +88,8 @@ def grade_tiny(
     files[0].write_text(textwrap.dedent(public))
     hidden_root = root / "hidden"
     (hidden_root / L1).mkdir(parents=True)
+    if hints:
+        shutil.copy(REPO / "hidden" / L1 / "hints.py", hidden_root / L1 / "hints.py")
     if hidden_tests is not None:
         (hidden_root / L1 / f"test_hidden{_RUNS}.py").write_text(textwrap.dedent(hidden_tests))
         if hidden:

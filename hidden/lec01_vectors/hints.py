@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from autograder.hints import Hint
+from autograder.i18n import msg
 
 
 def _f(v):
@@ -16,21 +17,20 @@ def _cosine(x, y):
 
 
 HINTS = [
-    Hint("hadamard", "this is the inner product np.dot(x, y), a single number; the Hadamard "
-         "product multiplies x and y entry by entry", lambda x, y: np.dot(_f(x), _f(y)),
-         "lec01_hadamard_dot"),
-    Hint("l1_norm", "this is the plain sum of the entries; the L1 norm adds their absolute values",
+    Hint("hadamard", msg("lec01_vectors.hint_hadamard_dot"),
+         lambda x, y: np.dot(_f(x), _f(y)), "lec01_hadamard_dot"),
+    Hint("l1_norm", msg("lec01_vectors.hint_l1_norm_no_abs"),
          lambda x: _f(x).sum(), "lec01_l1_no_abs"),
-    Hint("l1_distance", "this is the sum of the differences; the L1 distance adds their absolute "
-         "values", lambda x, y: (_f(x) - _f(y)).sum(), "lec01_l1_no_abs"),
-    Hint("l2_norm", "this is the sum of the squares: the square root is missing",
+    Hint("l1_distance", msg("lec01_vectors.hint_l1_distance_no_abs"),
+         lambda x, y: (_f(x) - _f(y)).sum(), "lec01_l1_no_abs"),
+    Hint("l2_norm", msg("lec01_vectors.hint_l2_norm_no_sqrt"),
          lambda x: float(np.dot(_f(x), _f(x))), "lec01_no_sqrt"),
-    Hint("l2_distance", "this is the sum of the squared differences: the square root is missing",
+    Hint("l2_distance", msg("lec01_vectors.hint_l2_distance_no_sqrt"),
          lambda x, y: float(np.dot(_f(x) - _f(y), _f(x) - _f(y))), "lec01_no_sqrt"),
-    Hint("angle", "this looks like degrees; angle returns radians",
+    Hint("angle", msg("lec01_vectors.hint_angle_degrees"),
          lambda x, y: math.degrees(math.acos(min(1.0, max(-1.0, _cosine(x, y))))),
          "lec01_angle_degrees"),
-    Hint("projection", "this divides by <x, x>; the projection onto the direction of y divides "
-         "by <y, y>", lambda x, y: np.dot(_f(x), _f(y)) / np.dot(_f(x), _f(x)) * _f(y),
+    Hint("projection", msg("lec01_vectors.hint_projection_wrong_vector"),
+         lambda x, y: np.dot(_f(x), _f(y)) / np.dot(_f(x), _f(x)) * _f(y),
          "lec01_projection_wrong_vector"),
 ]  # fmt: skip

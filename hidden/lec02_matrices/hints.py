@@ -5,6 +5,7 @@ matmul as X * Y is not here: it raises (the shapes do not broadcast), which its 
 import numpy as np
 
 from autograder.hints import Hint
+from autograder.i18n import msg
 
 
 def _f(v):
@@ -16,15 +17,14 @@ def _ones_first(X):
 
 
 HINTS = [
-    Hint("inner", "this is X @ Y, not X @ Y.T: entry (i, j) pairs row i of X with row j of Y",
+    Hint("inner", msg("lec02_matrices.hint_inner_no_transpose"),
          lambda X, Y: np.matmul(_f(X), _f(Y)), "lec02_inner_no_transpose"),
-    Hint("linear_regression", "the intercept comes first here; the lecture appends the column "
-         "of ones last, so the intercept is beta's last entry",
+    Hint("linear_regression", msg("lec02_matrices.hint_regression_intercept_first"),
          lambda X, y: np.linalg.lstsq(_ones_first(X), _f(y), rcond=None)[0],
          "lec02_regression_intercept_first"),
-    Hint("linear_regression", "this fits no intercept: append a column of ones to X first",
+    Hint("linear_regression", msg("lec02_matrices.hint_regression_no_intercept"),
          lambda X, y: np.linalg.lstsq(_f(X), _f(y), rcond=None)[0],
          "lec02_regression_no_intercept"),
-    Hint("predict", "the intercept (beta's last entry) is left out of the prediction",
+    Hint("predict", msg("lec02_matrices.hint_predict_no_intercept"),
          lambda X, beta: np.matmul(_f(X), _f(beta)[:-1]), "lec02_predict_no_intercept"),
 ]  # fmt: skip

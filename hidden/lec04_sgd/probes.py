@@ -36,6 +36,7 @@ def probes(rng):
     yr = Xr @ rng.normal(size=3) + rng.normal()
     out += [("linear_regression_gd", (X, Y, np.zeros(3)), {"lr": 0.05, "n_iter": 10}),
             ("linear_regression_gd", (Xr, yr, rng.normal(size=4)), {"lr": 0.02, "n_iter": 50}),
+            ("linear_regression_gd", (X, Y, BETA_INIT), {"lr": 0.003, "n_iter": 1}),
             ("linear_regression_gd", (X, Y, np.array([0, 0, 0])), {"n_iter": 2}),
             ("linear_regression_gd", (X, Y[:3], BETA_INIT), {}),
             ("linear_regression_gd", (X, Y, BETA_INIT[:2]), {}),

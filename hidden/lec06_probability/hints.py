@@ -3,6 +3,7 @@
 import numpy as np
 
 from autograder.hints import Hint
+from autograder.i18n import msg
 
 
 def _f(v):
@@ -15,12 +16,12 @@ def _third_central_moment(values, probs):
 
 
 HINTS = [
-    Hint("variance", "this is E[X²], not centred on E[X]",
+    Hint("variance", msg("lec06_probability.hint_variance_no_centring"),
          lambda values, probs: float(np.dot(_f(values) ** 2, _f(probs))),
          "lec06_variance_no_centring"),
-    Hint("skewness", "this is the third central moment E[(X - μ)³]; skewness standardises it "
-         "(divides by σ³)", _third_central_moment, "lec06_skewness_not_standardised"),
-    Hint("covariance", "this is E[X1 X2]; the covariance centres both on their means",
+    Hint("skewness", msg("lec06_probability.hint_skewness_not_standardised"),
+         _third_central_moment, "lec06_skewness_not_standardised"),
+    Hint("covariance", msg("lec06_probability.hint_covariance_no_centring"),
          lambda x1, x2, probs: float(np.dot(_f(x1) * _f(x2), _f(probs))),
          "lec06_covariance_no_centring"),
 ]  # fmt: skip
