@@ -42,6 +42,7 @@ from .gradebook import (
     make_private_dir,
     write_grades_csv,
 )
+from .i18n import Note, decode_note, encode_note
 from .intake import (  # noqa: F401 - re-exported: intake moved out of this module
     MAX_FILE_BYTES,
     MAX_ZIP_MEMBERS,
@@ -128,7 +129,7 @@ def grade_payload(payload: str) -> str:
             results = run_graders(
                 folder, assignments, hidden=True, student=student, notes=notes, **limits
             )
-            answer["notes"] = notes
+            answer["notes"] = {a: [encode_note(n) for n in ns] for a, ns in notes.items()}
             # The scratch folder's name is random: keep it out of feedback (warnings name files).
             prefixes = {f"{folder}{os.sep}", f"{folder.resolve()}{os.sep}"}
             answer["results"] = [as_dict(_strip(r, prefixes)) for r in results]
@@ -375,6 +376,7 @@ def grade_class(
     submission_budget_s: float | None = None,
     deadlines: dict[str, str] | None = None,
     progress: Callable[[int], ProgressCallback] | None = None,
+    lang: str = "en",
 ) -> ClassRun:
     """Grade every student in ``submissions_dir`` and write the gradebook, grades.csv and feedback.
 
@@ -384,10 +386,11 @@ def grade_class(
     which every submission's time (timestamp.txt or the file's modification time) is compared.
     ``progress(total)`` is called once with the number of students and returns a callable that is
     called as ``update(student, what, duration_s)`` after each student (graded, unchanged...).
-    The output folder and its files are private to their owner (0700 and 0600).
+    The output folder and its files are private to their owner (0700 and 0600); the feedback
+    files are in ``lang`` ('en' or 'ko').
     """
-    from .feedback import write_feedback
     from .plugin import positive_seconds
+    from .student_page import write_feedback
 
     submissions_dir = Path(submissions_dir)
     out_dir = Path(out_dir)
@@ -529,7 +532,8 @@ def grade_class(
         write_grades_csv(book, out_dir / "grades.csv", run.recorded)
         if (warning := make_private_dir(out_dir / "feedback")) is not None:
             run.warnings.append(warning)
-        write_feedback(book, out_dir / "feedback", run.recorded, reveal_hidden=reveal_hidden)
+        write_feedback(book, out_dir / "feedback", run.recorded, reveal_hidden=reveal_hidden,
+                       lang=lang)  # fmt: skip
     finally:
         book.close()
         lock.close()
@@ -558,7 +562,10 @@ def _records(
             duration_s = float(answer.get("duration_s", 0.0))
             failure = str(answer.get("error", ""))
             theirs = dict(answer.get("versions", {}))
-            notes = dict(answer.get("notes") or {})
+            notes = {
+                a: [Note(decode_note(n)) for n in ns if type(n) is str]
+                for a, ns in dict(answer.get("notes") or {}).items()
+            }
             if not failure:
                 results = [from_dict(d) for d in answer["results"]]
         except (ValueError, KeyError, TypeError) as exc:
@@ -588,7 +595,7 @@ def _records(
                 assignment=assignment, filename=f.filename, sha256=f.sha256,
                 grader_version=versions[assignment], results=[] if error else mine,
                 status="error" if error else "graded",
-                message=error or "\n".join([*f.notes, *map(str, notes.get(assignment, ()))]),
+                message=error or "\n".join(map(encode_note, [*f.notes, *notes.get(assignment, ())])),
                 duration_s=duration_s, submitted_at=f.submitted_at,
                 submitted_from=f.submitted_from,
             )

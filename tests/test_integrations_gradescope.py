@@ -23,9 +23,9 @@ import jsonschema
 import pytest
 
 from autograder.cli import main
-from autograder.feedback import HIDDEN_NOTE
 from autograder.integrations.gradescope import bundle_secret, collect_submission
 from autograder.seeds import instructor_secret
+from autograder.student_page import HIDDEN_NOTE
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = ["lec01_vectors", "lec02_matrices"]

@@ -132,7 +132,7 @@ aimath = "autograder.cli:main"
 include = ["autograder*"]
 
 [tool.setuptools.package-data]
-"autograder" = ["py.typed", "graders/pytest.ini", "graders/stubs.json", "templates/*"]
+"autograder" = ["py.typed", "graders/pytest.ini", "graders/stubs.json", "graders/*/messages.toml", "templates/*", "locales/*.toml"]
 """
 
 
@@ -408,7 +408,7 @@ def gradescope_results(
 ) -> dict[str, Any]:
     """Gradescope's results.json for one submission: hidden tests with the bundle's visibility
     and, unless it reveals them, without their output."""
-    from ..feedback import hidden_summary
+    from ..student_page import hidden_summary
 
     shown = [
         dataclasses.replace(
