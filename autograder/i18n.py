@@ -45,6 +45,10 @@ __all__ = [
     "render",
     "catalog",
     "choose_lang",
+    "Note",
+    "encode_note",
+    "decode_note",
+    "render_note",
     "CatalogError",
 ]
 
@@ -208,6 +212,59 @@ def text(key: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
 def render(message: Msg | str, lang: str = DEFAULT_LANG) -> str:
     """A message or plain text, as text in ``lang``."""
     return message.render(lang) if isinstance(message, Msg) else str(message)
+
+
+class Note(str):
+    """A note on a file: its English text (so it reads and compares as text), and the message it
+    renders from (``note.msg``), for the other language."""
+
+    msg: Msg
+
+    def __new__(cls, message: Msg) -> Note:
+        note = super().__new__(cls, message.render(DEFAULT_LANG))
+        note.msg = message
+        return note
+
+
+NOTE_PREFIX = '{"key": "'
+
+
+def encode_note(note: Msg | str) -> str:
+    """A note on a file (a message, or text) as one line of text, for where notes are stored
+    as text (the gradebook's submissions.message, the batch's replies): a message is its JSON."""
+    if isinstance(note, Note):
+        note = note.msg
+    if isinstance(note, Msg) and note.key:
+        import json
+
+        return json.dumps(note.to_json(), ensure_ascii=False)
+    return str(note).replace("\n", " ")
+
+
+def decode_note(line: str) -> Msg:
+    """The inverse of :func:`encode_note`: a message whose key is in the catalog, else the line
+    as text. (A line may come from an older gradebook, or be a submission's words: it is only
+    ever looked up in the catalog and formatted, never evaluated.)"""
+    if line.startswith(NOTE_PREFIX):
+        import json
+
+        try:
+            data = json.loads(line)
+        except ValueError:
+            return raw(line)
+        note = Msg.from_json(data)
+        if note.key in catalog():
+            return note
+    return raw(line)
+
+
+def render_note(note: Msg | str, lang: str = DEFAULT_LANG) -> str:
+    """A note (a message, an encoded line, or text) as text in ``lang``."""
+    if isinstance(note, Note):
+        return note.msg.render(lang)
+    if isinstance(note, str):
+        note = decode_note(note)
+    return note.render(lang)
 
 
 def choose_lang(flag: str | None = None, environ: Mapping[str, str] | None = None) -> str:

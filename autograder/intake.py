@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from .course import ASSIGNMENTS, STUB_MANIFEST, SUBMISSION_SUFFIXES
+from .i18n import Note, msg
 
 # Limits on what one student's submission may hold (zip files are checked before reading).
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -102,11 +103,11 @@ def misnamed_file(names: list[str], assignment: str) -> str | None:
 
 
 def misnamed_note(found: str, assignment: str) -> str:
-    return (
-        f"{assignment}.py was not found, but {found} was handed in: if it is this assignment, "
-        f"rename it to {assignment}{Path(found).suffix.lower()} (files are graded by their exact "
-        "names)"
-    )
+    """The note on a file handed in under a wrong name (a message, encoded as a line)."""
+    return Note(
+        msg("notes.misnamed", assignment=assignment, found=found,
+            suffix=Path(found).suffix.lower())
+    )  # fmt: skip
 
 
 def _listing(folder: Path) -> list[str]:
@@ -274,17 +275,11 @@ def _stub_hashes() -> dict[str, dict[str, str]]:
 
 
 def _stub_note(stub: str, graded: str) -> str:
-    return (
-        f"{graded} was graded: {stub} is still the untouched stub (hand in only the file you "
-        "worked in)."
-    )
+    return Note(msg("notes.stub_and_notebook", stub=stub, graded=graded))
 
 
 def _both_note(graded: str, ignored: str) -> str:
-    return (
-        f"Both {graded} and {ignored} were handed in: {graded} was graded and {ignored} was "
-        f"ignored. To be graded on {ignored}, hand in only that file."
-    )
+    return Note(msg("notes.both", graded=graded, ignored=ignored))
 
 
 def _read_capped(path: Path) -> bytes:

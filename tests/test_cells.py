@@ -15,6 +15,7 @@ import nbformat
 import pytest
 from nbformat import v4
 
+from autograder.i18n import render_note
 from autograder.sandbox.cells import (
     MAX_CELLS,
     NotebookError,
@@ -149,7 +150,11 @@ def test_a_source_that_is_not_text_is_not_run_and_noted():
     nb = json.loads(notebook(v4.new_code_cell("x = 1"), v4.new_code_cell("y = 2")))
     nb["cells"][0]["source"] = ["x = 1", 7]
     first, second = read_notebook(json.dumps(nb))
-    assert not first.run and "cell 1" in first.notes[0] and "not text" in first.notes[0]
+    assert (
+        not first.run
+        and "cell 1" in render_note(first.notes[0])
+        and "not text" in render_note(first.notes[0])
+    )
     assert second.run
 
 
@@ -175,7 +180,7 @@ def nbgrader(**flags: object) -> dict:
 def test_nbgrader_test_cells_are_not_run(flags):
     cell = prepare_cell(4, "assert f(2) == 4\nraise NotImplementedError", nbgrader(**flags))
     assert not cell.run and cell.skipped == "nbgrader-test"
-    assert skipped_note([cell]) == (
+    assert render_note(skipped_note([cell])) == (
         "cell 4 is an nbgrader test cell, not run (the grader runs its own tests)"
     )
 
@@ -184,7 +189,7 @@ def test_skipped_nbgrader_test_cells_make_one_note_with_ranges():
     flags = nbgrader(grade=True, solution=False)
     cells = [prepare_cell(n, "assert True", flags) for n in (3, 5, 6, 7, 9)]
     cells.insert(1, prepare_cell(4, "x = 1", {}))
-    assert skipped_note(cells) == (
+    assert render_note(skipped_note(cells)) == (
         "cells 3, 5-7, 9 are nbgrader test cells, not run (the grader runs its own tests)"
     )
     assert skipped_note([prepare_cell(1, "x = 1", {})]) is None
@@ -267,7 +272,7 @@ def assert_dropped(cell, source: str, expected: str, *fragments: str) -> None:
     assert compiles(cell.source)
     assert len(cell.source.split("\n")) == len(source.split("\n"))
     assert len(cell.notes) == 1
-    note = cell.notes[0]
+    note = render_note(cell.notes[0])
     assert note.startswith(f"cell {cell.number}:") and "skipped" in note
     for fragment in fragments:
         assert fragment in note
@@ -344,8 +349,8 @@ def test_more_than_three_dropped_lines_are_counted_in_the_note():
     source = "!a\n!b\n!c\n!d\n!e\nx = 1"
     cell = one(source)
     assert cell.source == "pass\npass\npass\npass\npass\nx = 1"
-    assert "line 3: !c" in cell.notes[0] and "!d" not in cell.notes[0]
-    assert "and 2 more" in cell.notes[0]
+    assert "line 3: !c" in render_note(cell.notes[0]) and "!d" not in render_note(cell.notes[0])
+    assert "and 2 more" in render_note(cell.notes[0])
 
 
 def test_a_real_syntax_error_is_left_for_the_worker_to_report():
@@ -360,13 +365,17 @@ def test_a_cell_magic_drops_the_whole_cell_with_a_note():
     cell = prepare_cell(6, source, {})
     assert not cell.run
     assert len(cell.notes) == 1
-    assert "cell 6" in cell.notes[0] and "%%bash" in cell.notes[0] and "not run" in cell.notes[0]
+    assert (
+        "cell 6" in render_note(cell.notes[0])
+        and "%%bash" in render_note(cell.notes[0])
+        and "not run" in render_note(cell.notes[0])
+    )
 
 
 @pytest.mark.parametrize("magic", ["%%html", "%%writefile helper.py", "%%javascript"])
 def test_other_cell_magics_are_dropped(magic):
     cell = one(f"{magic}\nx = 1")
-    assert not cell.run and magic.split()[0] in cell.notes[0]
+    assert not cell.run and magic.split()[0] in render_note(cell.notes[0])
 
 
 @pytest.mark.parametrize("magic", ["%%time", "%%capture", "%%capture out"])
@@ -377,7 +386,9 @@ def test_time_and_capture_cell_magics_keep_their_body(magic):
     lines = cell.source.split("\n")
     assert len(lines) == len(source.split("\n"))
     assert lines[2:] == source.split("\n")[2:]  # the body, on its own lines
-    assert f"%%{magic[2:].split()[0]}" in cell.notes[0] and "body ran" in cell.notes[0]
+    assert f"%%{magic[2:].split()[0]}" in render_note(cell.notes[0]) and "body ran" in render_note(
+        cell.notes[0]
+    )
     namespace: dict = {}
     exec(cell.source, namespace)
     assert namespace["y"] == 2
@@ -387,7 +398,7 @@ def test_a_magic_in_the_body_of_a_time_cell_is_dropped_too():
     source = "%%time\n%matplotlib inline\nx = 1"
     cell = one(source)
     assert cell.run and cell.source == "pass\npass\nx = 1"
-    assert len(cell.notes) == 2 and "line 2: %matplotlib inline" in cell.notes[1]
+    assert len(cell.notes) == 2 and "line 2: %matplotlib inline" in render_note(cell.notes[1])
 
 
 def test_line_numbers_never_shift():
@@ -425,7 +436,9 @@ def test_a_string_spanning_lines_in_a_cell_with_a_magic_is_not_changed():
     cell = one(source)
     assert cell.source == "pass\n" + source.split("\n", 1)[1].replace("!ls", "pass")
     assert run(cell.source)["HELP"] == "\n%d items\n!important\n"
-    assert "line 6: !ls" in cell.notes[0] and "%d items" not in cell.notes[0]
+    assert "line 6: !ls" in render_note(cell.notes[0]) and "%d items" not in render_note(
+        cell.notes[0]
+    )
 
 
 @pytest.mark.parametrize(

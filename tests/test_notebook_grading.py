@@ -25,6 +25,7 @@ from autograder import intake
 from autograder.batch import grade_class
 from autograder.course import ASSIGNMENTS
 from autograder.gradebook import Gradebook
+from autograder.i18n import render_note
 from autograder.plugin import run_graders
 from autograder.sandbox.process import Limits, Sandbox
 
@@ -499,7 +500,7 @@ def test_notes_reach_the_gradebook_and_the_feedback_files(tmp_path):
         (submission,) = book.submissions("alice")
     assert submission.status == "graded" and submission.filename == f"{L1}.ipynb"
     assert submission.score == FULL_MARKS
-    magic, raised = submission.message.splitlines()
+    magic, raised = map(render_note, submission.message.splitlines())  # stored as messages
     assert magic.startswith("cell 2: IPython magics") and "%matplotlib inline" in magic
     demo = position("angle") + 2
     assert raised.startswith(f"cell {demo} raised ValueError: angle: the angle with a zero vector")

@@ -42,9 +42,16 @@ def skipped_note(cells: list[Cell]) -> str | None:
     numbers = [c.number for c in cells if c.skipped == "nbgrader-test"]
     if not numbers:
         return None
-    which = f"cell {numbers[0]} is" if len(numbers) == 1 else f"cells {_ranges(numbers)} are"
-    tests = "an nbgrader test cell" if len(numbers) == 1 else "nbgrader test cells"
-    return f"{which} {tests}, not run (the grader runs its own tests)"
+    if len(numbers) == 1:
+        return _note("notes.nbgrader_test_cell", {"number": numbers[0]})
+    return _note("notes.nbgrader_test_cells", {"numbers": _ranges(numbers)[:200]})
+
+
+def _note(key: str, params: dict) -> str:
+    """A note as the grader's catalog message it stands for (autograder.i18n.decode_note)."""
+    import json
+
+    return json.dumps({"key": key, "params": params}, ensure_ascii=False)
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -197,9 +204,11 @@ def _strip_magics(number: int, source: str) -> Cell:
     cell = Cell(number, "\n".join(lines))
     if dropped:
         shown = ", ".join(f"line {n}: {text[:60]}" for n, text in dropped[:3])
-        more = f" and {len(dropped) - 3} more" if len(dropped) > 3 else ""
-        note = f"cell {number}: IPython magics and shell commands were skipped ({shown}{more})"
-        cell.notes.append(note[:MAX_NOTE_CHARS])
+        params = {"number": number, "shown": shown[:200]}
+        if len(dropped) > 3:
+            params["more"] = len(dropped) - 3
+        key = "notes.magics_skipped_more" if len(dropped) > 3 else "notes.magics_skipped"
+        cell.notes.append(_note(key, params))
     return cell
 
 

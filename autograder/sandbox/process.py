@@ -40,14 +40,14 @@ from ..errors import (
     WorkerCrashed,
     WorkerKilled,
 )
-from ..i18n import msg, raw
+from ..i18n import Note, decode_note, msg
 from .cgroup import WorkerCgroup
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 WIRE_MODULE = Path(wire.__file__)
 STDERR_TAIL_BYTES = 4096
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
-MAX_NOTES, MAX_NOTE_CHARS = 50, 400
+MAX_NOTES, MAX_NOTE_CHARS = 50, 1000
 STOP_GRACE_S = 1.0  # how long the relay may take to kill what a submission left behind
 # Deaths that only someone outside the worker's pid namespace can cause (a crash, a resource
 # limit or the memory cgroup ends it otherwise).
@@ -131,7 +131,8 @@ class Sandbox:
     def start(self) -> None:
         """Start a worker and load the submission; raise LoadFailed if it cannot be loaded."""
         if self.load_error is not None:  # a fresh exception, so tracebacks do not pile up
-            raise LoadFailed(str(self.load_error)) from None
+            error = self.load_error
+            raise LoadFailed(error.message, *error.details, call=error.call) from None
         if self.proc is not None:
             return
         source = self._read_source()
@@ -209,7 +210,9 @@ class Sandbox:
         self.load_output = _text(reply.get("output"))
         notes = reply.get("notes")
         self.load_notes = (
-            tuple(n[:MAX_NOTE_CHARS] for n in notes[:MAX_NOTES] if type(n) is str)
+            tuple(
+                Note(decode_note(n[:MAX_NOTE_CHARS])) for n in notes[:MAX_NOTES] if type(n) is str
+            )
             if type(notes) is list
             else ()
         )
@@ -305,11 +308,14 @@ class Sandbox:
         """
         self.start()
         if fn not in self.functions:
-            broken = [n for n in self.load_notes if " raised " in n or "syntax error" in n]
+            broken = [
+                note.msg for note in self.load_notes
+                if note.msg.key in ("notes.cell_raised", "notes.cell_syntax_error")
+            ]  # fmt: skip
             details: list = []
             if broken:
                 details.append(msg("engine.cells_not_run"))
-                details += [raw(f"- {n}") for n in broken[:5]]
+                details += [msg("notes.bullet", note=n) for n in broken[:5]]
             raise MissingFunction(
                 msg("engine.no_function_call", filename=self.filename, fn=fn, call=call), *details
             )

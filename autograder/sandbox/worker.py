@@ -299,17 +299,17 @@ def _cell_note(number: int, error: dict, *, syntax: bool) -> str:
         if entry and entry is not where and entry.get("cell") == number and cell:
             line = f"line {entry['line']}: {entry.get('source') or ''}, which called {line}"
         line = f" ({line})"
-    if syntax:
-        text = (
-            f"cell {number} has a syntax error: {error['message']}{line}; the cell was not run, "
-            "so nothing it defines exists"
-        )
-    else:
-        text = (
-            f"cell {number} raised {error['type']}: {error['message']}{line}; the cell stopped "
-            "there, and the cells after it still ran"
-        )
-    return text[:MAX_NOTE_CHARS]
+    key = "notes.cell_syntax_error" if syntax else "notes.cell_raised"
+    params = {"number": number, "type": str(error.get("type", ""))[:80],
+              "message": str(error.get("message", ""))[:160], "where": line[:160]}  # fmt: skip
+    return _note(key, params)
+
+
+def _note(key: str, params: dict) -> str:
+    """A note as the grader's catalog message it stands for (autograder.i18n.decode_note)."""
+    import json
+
+    return json.dumps({"key": key, "params": params}, ensure_ascii=False)
 
 
 def _materialize_function(wire: types.ModuleType, protocols: types.ModuleType, node: dict):
