@@ -76,7 +76,7 @@ aimath = "autograder.cli:main"
 include = ["autograder*"]
 
 [tool.setuptools.package-data]
-"autograder" = ["py.typed", "graders/pytest.ini", "graders/stubs.json", "templates/*"]
+"autograder" = ["py.typed", "graders/pytest.ini", "graders/stubs.json", "graders/*/messages.toml", "templates/*", "locales/*.toml"]
 """
 
 

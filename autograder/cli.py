@@ -2,11 +2,13 @@
 
 aimath build [--check]
 aimath release --out DIR [--force] | --scan PATH
-aimath check [ASSIGNMENT ...] [--submission PATH] [--hidden] [--json PATH]
+aimath check [ASSIGNMENT ...] [--submission PATH] [--hidden] [--json PATH] [--html PATH]
+             [--lang en|ko]
              [--test-budget S] [--submission-budget S]
 aimath grade SUBMISSIONS [--out DIR] [-j N] [--assignment A ...] [--force]
              [--executor local|dask] [--scheduler ADDRESS] [--reveal-hidden] [--call-timeout S]
-             [--test-budget S] [--submission-budget S]
+             [--test-budget S] [--submission-budget S] [--lang en|ko]
+aimath report [RESULTS_DIR] [--lang en|ko]
 aimath mutants [ASSIGNMENT ...] [-j N] [--sample K [--seed S]] [--id ID ...] [--report PATH]
                [--force] [--call-timeout S] [--list] [--course DIR]
 aimath gradescope bundle ASSIGNMENT ... [--out autograder.zip] [--hidden-visibility V]
@@ -113,7 +115,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .cireport import attempted_only_note, exit_status, write_junit, write_step_summary
     from .course import ASSIGNMENTS
     from .plugin import GraderError, run_graders
-    from .report import print_check_report
+    from .terminal import print_check_report
 
     _use_course(args.course)
     submission = Path(args.submission)
@@ -147,6 +149,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"aimath check: unknown assignment {', '.join(unknown)} "
               f"(known: {', '.join(ASSIGNMENTS)})", file=sys.stderr)  # fmt: skip
         return EXIT_USAGE
+    from .i18n import choose_lang
+
+    try:
+        lang = choose_lang(getattr(args, "lang", None))
+    except ValueError as exc:
+        print(f"aimath check: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if args.hidden:  # an instructor's check; a student's own self-check needs no warning
         _say_protections_off(Console(highlight=False))
     notes: dict[str, list[str]] = {}
@@ -155,11 +164,22 @@ def cmd_check(args: argparse.Namespace) -> int:
             submission, assignments or None, hidden=args.hidden, student=args.student,
             solutions=args.solutions, json_path=args.json, notes=notes,
             test_budget_s=args.test_budget, submission_budget_s=args.submission_budget,
+            lang=lang,
         )  # fmt: skip
     except GraderError as exc:
         print(f"aimath check: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print_check_report(results, Console(), source=str(args.submission), notes=notes)
+    print_check_report(results, Console(), source=str(args.submission), notes=notes, lang=lang)
+    if args.html:
+        from .student_page import StudentFeedback, render_html
+
+        feedback = StudentFeedback.from_check(results, notes, submission, student=args.student)
+        try:
+            args.html.write_text(render_html(feedback, lang=lang), encoding="utf-8")
+        except OSError as exc:
+            print(f"aimath check: cannot write {args.html}: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"wrote {args.html}")
     if args.attempted_only and (note := attempted_only_note(results)):
         print(f"--attempted-only: {note}")
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -176,14 +196,17 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from .batch import UsageError, grade_class
-    from .feedback import ClassProgress, class_summary, print_class_summary
+    from .class_report import class_summary
     from .gradebook import Gradebook
+    from .i18n import choose_lang
     from .integrations.lms import late_lines, parse_deadlines
+    from .terminal import ClassProgress, print_class_summary
 
     console = Console(highlight=False)
     _use_course(args.course)
     try:
         deadlines = parse_deadlines(args.deadline or ())
+        lang = choose_lang(args.lang)
     except ValueError as exc:
         print(f"aimath grade: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -195,7 +218,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
                 force=args.force, executor=args.executor, scheduler=args.scheduler,
                 reveal_hidden=args.reveal_hidden, timeout_s=args.call_timeout,
                 test_budget_s=args.test_budget, submission_budget_s=args.submission_budget,
-                deadlines=deadlines, progress=progress.start,
+                deadlines=deadlines, progress=progress.start, lang=lang,
             )  # fmt: skip
     except UsageError as exc:
         print(f"aimath grade: {exc}", file=sys.stderr)
@@ -214,6 +237,24 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if args.nbgrader_db:
         _import_to_nbgrader(args.out, args.nbgrader_db, args.nbgrader_course_id)
     return run.exit_status
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .class_report import ReportError, write_report
+    from .i18n import choose_lang
+
+    try:
+        lang = choose_lang(args.lang)
+    except ValueError as exc:  # AIMATH_LANG set to another language
+        print(f"aimath report: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        path = write_report(args.results, lang)
+    except ReportError as exc:
+        print(f"aimath report: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(path)
+    return EXIT_OK
 
 
 def cmd_mutants(args: argparse.Namespace) -> int:
@@ -414,6 +455,13 @@ def _add_budgets(parser: argparse.ArgumentParser) -> None:
                              "student (default: each assignment's)")  # fmt: skip
 
 
+def _add_lang(parser: argparse.ArgumentParser, what: str) -> None:
+    from .i18n import LANGS
+
+    parser.add_argument("--lang", choices=LANGS,
+                        help=f"language {what} (default: $AIMATH_LANG, else the locale's, else en)")  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="aimath", description="AI Math autograder")
     parser.add_argument("--version", action="version", version=_version())
@@ -445,6 +493,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="submission folder or file (default: ./assignments)")  # fmt: skip
     check.add_argument("--hidden", action="store_true", help="also run hidden tests (instructors)")
     check.add_argument("--json", type=Path, help="write Gradescope results.json to this path")
+    check.add_argument("--html", type=Path, metavar="PATH",
+                       help="write the feedback page (self-contained HTML) to this path")  # fmt: skip
+    _add_lang(check, "of the report and the feedback page")
     check.add_argument("--student", help="student id (seeds random inputs)")
     check.add_argument("--solutions", type=Path, help="reference solutions (for hidden tests)")
     check.add_argument("--course", type=Path, metavar="DIR",
@@ -486,7 +537,14 @@ def build_parser() -> argparse.ArgumentParser:
                             "sqlite:///course/gradebook.db), as aimath nbgrader import does")  # fmt: skip
     grade.add_argument("--nbgrader-course-id", default="aimath",
                        help="nbgrader's course id for --nbgrader-db (default: aimath)")  # fmt: skip
+    _add_lang(grade, "of the feedback files")
     grade.set_defaults(run=cmd_grade)
+
+    report = verbs.add_parser("report", help="the class report for the instructor: report.html")
+    report.add_argument("results", type=Path, nargs="?", default=Path("results"),
+                        help="the folder aimath grade wrote (default: ./results)")  # fmt: skip
+    _add_lang(report, "of the report")
+    report.set_defaults(run=cmd_report)
 
     mutants = verbs.add_parser(
         "mutants", help="mutation testing of the graders: grade mutants of the reference solutions"

@@ -26,7 +26,7 @@ from typing import Any
 
 from .i18n import DEFAULT_LANG, Msg, msg, raw
 
-__all__ = ["Failure", "KINDS", "RETURNED", "EXPECTED", "kind_label"]
+__all__ = ["Failure", "KINDS", "RETURNED", "EXPECTED", "kind_label", "failure_kind"]
 
 # The kinds of failure, in the words the class summary and hidden tests' feedback use.
 KINDS = (
@@ -164,3 +164,57 @@ def _plain(value: Any) -> Any:
     except ImportError:  # pragma: no cover
         pass
     return str(value)
+
+
+# -- the kind of a stored result ----------------------------------------------------------------
+# Records written before failures were kept as data (no ``failure``) are read the old way: the
+# exception class in the engine's ``kind:<class>`` tag, else fragments of the English message.
+_LEGACY_KINDS_BY_EXCEPTION = {
+    "LoadFailed": "file could not be loaded",
+    "CallTimeout": "time limit",
+    "BudgetExceeded": "time budget",
+    "TooManyCrashes": "crashed or exited",
+    "WorkerCrashed": "crashed or exited",
+    "ProtocolError": "crashed or exited",
+    "UnsupportedReturn": "unsupported return value",
+    "MissingFunction": "missing function",
+    "StudentRaised": "raised an exception",
+    "CheckError": "wrong answer",
+    "AssertionError": "wrong answer",
+}
+_LEGACY_FRAGMENTS = (
+    ("file could not be loaded", ("could not be loaded", "could not be read", "is too large",
+                                  "is not UTF-8 text")),
+    ("time budget", (" s in all, over ",)),
+    ("time limit", ("did not finish within its time limit",)),
+    ("crashed or exited", ("the process running", "times; the remaining tests were not run")),
+    ("unsupported return value", ("cannot be graded",)),
+    ("missing function", ("has no function",)),
+    ("raised an exception", (" raised ",)),
+)  # fmt: skip
+
+
+def failure_kind(result: Any) -> str:
+    """Why a test (a ``TestResult``) did not pass, in a few words: 'wrong answer', 'wrong shape',
+    'time limit', 'not attempted'... (one of KINDS).
+
+    Read from the failure's data; for records without it (older gradebooks), from the engine's
+    ``kind:<exception class>`` tag, else from its English message.
+    """
+    if result.status == "not_attempted":
+        return "not attempted"
+    if result.status == "error":
+        return "grader error"
+    if result.failure and result.failure.get("kind") in KINDS:
+        return str(result.failure["kind"])
+    message = (result.output or "").split("\n\nYour code printed:")[0]
+    first = message.split("\n", 1)[0]
+    shape = "; expected shape " in first or "expected an array of shape" in first
+    for tag in result.tags:
+        if tag.startswith("kind:") and tag[5:] in _LEGACY_KINDS_BY_EXCEPTION:
+            kind = _LEGACY_KINDS_BY_EXCEPTION[tag[5:]]
+            return "wrong shape" if kind == "wrong answer" and shape else kind
+    for kind, fragments in _LEGACY_FRAGMENTS:
+        if any(f in message for f in fragments):
+            return kind
+    return "wrong shape" if shape else "wrong answer"

@@ -53,8 +53,8 @@ ENGINE_FILES = (
 )  # fmt: skip
 # Modules that do not take part in grading one submission (changing them regrades nothing).
 NON_GRADING_FILES = (
-    "__init__.py", "batch.py", "bundle.py", "cireport.py", "cli.py", "feedback.py", "gradebook.py",
-    "class_report.py",
+    "__init__.py", "batch.py", "bundle.py", "cireport.py", "cli.py", "gradebook.py",
+    "class_report.py", "student_page.py",
     "intake.py", "leakscan.py", "mutants.py", "notebooks.py", "release.py", "terminal.py",
     "selfcheck.py",
     "integrations/__init__.py", "integrations/gradescope.py", "integrations/lms.py",
@@ -512,7 +512,8 @@ def grades_table(
 
     The first row is ``Points Possible``: each assignment's maximum points (empty while nobody's
     submission of it is graded) and their total. A grade set by hand (an override) replaces the
-    graded score.
+    graded score. The last column, ``note``, tells an empty cell's two causes apart: a submission
+    rejected as a whole says ``rejected: <why>`` (one not handed in says nothing).
     """
     columns = list(assignments or ASSIGNMENTS)
     subs = book.submissions()
@@ -523,14 +524,17 @@ def grades_table(
     maxima = max_points(subs)
     cells = [maxima.get(a) for a in columns]
     total = sum(c for c in cells if c is not None)
-    rows = [[POINTS_POSSIBLE, *("" if c is None else f"{c:g}" for c in cells), f"{total:g}"]]
+    rows = [[POINTS_POSSIBLE, *("" if c is None else f"{c:g}" for c in cells), f"{total:g}", ""]]
     for student in students:
         cells = [scores.get((student, a)) for a in columns]
         total = sum(c for c in cells if c is not None)
+        problem = book.problem(student)
+        note = _safe_cell(f"rejected: {' '.join(problem.split())}") if problem else ""
         rows.append(
-            [_safe_cell(student), *("" if c is None else f"{c:g}" for c in cells), f"{total:g}"]
-        )
-    return ["student", *columns, "total"], rows
+            [_safe_cell(student), *("" if c is None else f"{c:g}" for c in cells), f"{total:g}",
+             note]
+        )  # fmt: skip
+    return ["student", *columns, "total", "note"], rows
 
 
 def max_points(subs: Iterable[StoredSubmission]) -> dict[str, float]:

@@ -205,7 +205,9 @@ def course_secrets(
         for path in sorted((Path(hidden_dir) / name).glob("*.py")):
             for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 n = normalise(line)
-                if n and line_key(n) not in public:
+                # a line that is a solution's too (a hint's mistake is the reference with one
+                # thing changed) is told as the solution line it is
+                if n and line_key(n) not in public and n not in found.solution_lines:
                     found.hidden_lines.setdefault(n, f"hidden/{name}/{path.name}:{lineno}")
     if secret:
         found.names[secret.decode("utf-8", "replace")] = "the instructor's secret"

@@ -54,7 +54,7 @@ from .errors import (
 from .failures import Failure
 from .formatting import format_call
 from .hints import find_hint
-from .i18n import DEFAULT_LANG, Msg, msg, raw
+from .i18n import DEFAULT_LANG, Msg, msg, raw, render_note
 from .intake import find_assignment_file
 from .results import Status, TestResult, to_gradescope
 from .sandbox.process import FunctionRef, Sandbox
@@ -244,7 +244,7 @@ class GradingSession:
         proxy = state["proxy"]
         if failure is not None and status == "failed" and proxy is not None:
             if state.get("kind") in _WRONG_ANSWER:
-                failure.hint = _hint_for(assignment_of(item), proxy, failure)
+                failure.hint = _hint_for(assignment_of(item), proxy, failure, self.hidden_root)
             if proxy.printed.strip():
                 failure.printed = list(proxy.printed_calls)
         output = render_output(failure, self.lang) if failure is not None else ""
@@ -275,7 +275,7 @@ class GradingSession:
                 box.stop()
         if self.json_path:
             output = "\n".join(
-                f"{a}: {n}" for a, notes in self.notes().items() for n in notes
+                f"{a}: {render_note(n, self.lang)}" for a, notes in self.notes().items() for n in notes
             )  # fmt: skip
             data = to_gradescope(
                 self.results, execution_time=time.monotonic() - self.started, output=output
@@ -545,13 +545,15 @@ def render_output(failure: Failure, lang: str = "en", *, show_expected: bool = T
     return text
 
 
-def _hint_for(assignment: str, proxy: SubmissionProxy, failure: Failure) -> Msg | None:
+def _hint_for(
+    assignment: str, proxy: SubmissionProxy, failure: Failure, hidden_root: Path
+) -> Msg | None:
     """A known mistake's hint, when the check that failed is about the last call's value."""
     if proxy.last_value is None or not proxy.last_call or failure.call != proxy.last_call:
         return None
     name, args, kwargs, value = proxy.last_value
     try:
-        return find_hint(assignment, name, args, kwargs, value)
+        return find_hint(assignment, name, args, kwargs, value, hidden_root=hidden_root)
     except Exception:  # noqa: BLE001 - a hint never changes a result
         return None
 

@@ -1,6 +1,7 @@
 """What is printed on a terminal: the self-check report of ``aimath check``.
 
     >>> print_check_report(results, Console(), lang="ko")
+    >>> print_class_summary(run, class_summary(book, run.students), Console())  # aimath grade
 
 One table per assignment (test, points, status), the feedback of every test that did not pass,
 then the total, in English or Korean (``lang``): each failure is rendered from its data
@@ -9,14 +10,22 @@ then the total, in English or Korean (``lang``): each failure is rendered from i
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from .course import ASSIGNMENTS
 from .failures import Failure
-from .i18n import DEFAULT_LANG, text
+from .i18n import DEFAULT_LANG, render_note, text
 from .results import TestResult, summarize
+
+if TYPE_CHECKING:
+    from .batch import ClassRun
+    from .class_report import ClassSummary
 
 STATUS_STYLES = {
     "passed": ("passed", "green"),
@@ -54,7 +63,7 @@ def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.splitlines())
 
 
-def _numbers(results: list[TestResult]) -> str:
+def test_numbers(results: list[TestResult], lang: str = DEFAULT_LANG) -> str:
     """'1.1-1.16' for a run of consecutive tests, else '1.2, 1.5, 1.9' (at most eight)."""
     numbers = [r.number for r in results]
     parts = [n.rsplit(".", 1) for n in numbers]
@@ -63,7 +72,9 @@ def _numbers(results: list[TestResult]) -> str:
         if idx == list(range(idx[0], idx[0] + len(idx))) and len(idx) > 2:
             return f"{numbers[0]}-{numbers[-1]}"
     shown = ", ".join(numbers[:8])
-    return shown + (f" and {len(numbers) - 8} more" if len(numbers) > 8 else "")
+    if len(numbers) <= 8:
+        return shown
+    return text("terminal.numbers_more", lang, shown=shown, n=len(numbers) - 8)
 
 
 def _message(result: TestResult, lang: str = DEFAULT_LANG) -> str:
@@ -154,12 +165,13 @@ def print_check_report(
             continue
         console.print(Text(title, style="bold"), soft_wrap=True)
         for note in notes.get(summary.assignment, ()):
-            console.print(Text(t("note", note=note), style="yellow"), soft_wrap=True)
+            console.print(Text(t("note", note=render_note(note, lang)), style="yellow"),
+                          soft_wrap=True)  # fmt: skip
         for cause, members in shared:
             style = STATUS_STYLES[members[0].status][1]
             key = "shared_every" if len(members) == len(mine) else "shared"
             console.print(Text(t(key, n=len(members), status=status_label(members[0].status, lang),
-                                 numbers=_numbers(members)), style=style), soft_wrap=True)  # fmt: skip
+                                 numbers=test_numbers(members, lang)), style=style), soft_wrap=True)  # fmt: skip
             console.print(Text(_indent(cause)), soft_wrap=True)
         table = Table(expand=False)
         table.add_column("#", no_wrap=True)
@@ -188,3 +200,119 @@ def print_check_report(
     points = f"{_points(total)}/{_points(max_total)}"
     line = t("total_for", source=source, points=points) if source else t("total", points=points)
     console.print(Text(line, style=style), soft_wrap=True)
+
+
+# -- what `aimath grade` prints -----------------------------------------------------------------
+def print_class_summary(run: ClassRun, summary: ClassSummary, console: Console) -> None:
+    """The table printed at the end of ``aimath grade``."""
+    unchanged = f", {len(run.skipped)} unchanged" if run.skipped else ""
+    if len(run.recorded) < len(run.students):
+        unchanged += f", {len(run.students) - len(run.recorded)} not yet graded"
+    console.print(
+        f"\n[bold]Class summary[/bold]: {summary.students} students "
+        f"({len(run.graded)} graded now{unchanged}) from {run.source} in {run.duration_s:.1f} s",
+        highlight=False,
+    )
+    table = Table(title_justify="left")
+    for column, justify in (("assignment", "left"), ("submitted", "right"), ("mean", "right"),
+                            ("median", "right"), ("max", "right"), ("full marks", "right")):  # fmt: skip
+        table.add_column(column, justify=justify)
+    for a in summary.assignments:
+        table.add_row(
+            a.assignment, str(a.submitted), f"{a.mean:.1f}", f"{a.median:g}",
+            f"{a.max_score:g}", str(a.full_marks),
+        )  # fmt: skip
+    table.add_row(
+        "total", str(summary.students), f"{summary.total_mean:.1f}", f"{summary.total_median:g}",
+        f"{summary.total_max:g}", "", style="bold",
+    )  # fmt: skip
+    console.print(table)
+    if summary.kinds:
+        kinds = Table(title="Tests not passed, by kind", title_justify="left")
+        kinds.add_column("kind")
+        kinds.add_column("tests", justify="right")
+        kinds.add_column("students", justify="right")
+        for kind, (n_tests, n_students) in summary.kinds.items():
+            kinds.add_row(kind, str(n_tests), str(n_students))
+        console.print(kinds)
+    for student, why in summary.not_graded.items():
+        console.print(f"[bold red]not graded[/bold red] {student}: {why}", highlight=False)
+    for warning in run.warnings:
+        console.print(f"[yellow]warning[/yellow]: {warning}", highlight=False)
+    if run.interrupted:
+        console.print("[bold]Interrupted[/bold]: run the same command again to finish the class.")
+    out = run.out_dir
+    console.print(
+        f"Wrote {out / 'gradebook.sqlite'}, {out / 'grades.csv'} and {out / 'feedback'}/",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+# -- progress -----------------------------------------------------------------------------------
+class ClassProgress:
+    """A rich progress bar with ETA on a terminal; otherwise one plain line per graded student.
+
+    >>> with ClassProgress(console) as progress:
+    ...     grade_class(folder, progress=progress.start)
+    """
+
+    def __init__(self, console: Console, *, plain: bool | None = None) -> None:
+        self.console = console
+        self.plain = not console.is_terminal if plain is None else plain
+        self.bar = None
+        self.total = 0
+        self.done = 0
+        self.unchanged = 0
+        self.started = time.monotonic()
+
+    def __enter__(self) -> ClassProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+        if self.plain and self.unchanged:
+            self.console.print(
+                f"{self.unchanged} students unchanged since they were graded (--force regrades)",
+                highlight=False,
+            )
+
+    def start(self, total: int) -> Callable[[str, str, float], None]:
+        self.total = total
+        if not self.plain:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(
+                TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.description}"),
+                console=self.console, transient=False,
+            )  # fmt: skip
+            self.task = self.bar.add_task("", total=total)
+            self.bar.start()
+        return self.update
+
+    def update(self, student: str, what: str, duration_s: float = 0.0) -> None:
+        self.done += 1
+        if what == "unchanged":
+            self.unchanged += 1
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=student)
+            if what.startswith(("rejected", "GRADER ERROR")):
+                self.bar.console.print(f"{student}: {what}", highlight=False, markup=False)
+            return
+        if what == "unchanged":
+            return
+        width = len(str(self.total))
+        took = f" ({duration_s:.1f} s)" if duration_s else ""
+        self.console.print(
+            f"[{self.done:>{width}}/{self.total}] {student}: {what}{took}",
+            highlight=False, markup=False, soft_wrap=True,
+        )  # fmt: skip

@@ -407,7 +407,7 @@ def test_grade_takes_the_budgets_and_records_their_version(tmp_path):
 
 
 def test_the_class_summary_counts_budgets_and_crash_bounds_by_kind():
-    from autograder.feedback import failure_kind
+    from autograder.failures import failure_kind
     from autograder.results import TestResult
 
     def failed(output: str, tags: tuple[str, ...] = ()) -> TestResult:

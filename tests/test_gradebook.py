@@ -130,14 +130,19 @@ def test_grades_csv_columns_are_stable_and_ids_cannot_be_formulas(book, tmp_path
     write_grades_csv(book, path, ["amy", "zoe", "=cmd()"], ["lec01_vectors", "lec02_matrices"])
     rows = list(csv.reader(path.open()))
     assert rows == [
-        ["student", "lec01_vectors", "lec02_matrices", "total"],
-        ["Points Possible", "6", "6", "12"],  # the maximum points, as Canvas names the row
-        ["amy", "4", "4", "8"],
-        ["zoe", "", "4", "4"],
-        ["'=cmd()", "4", "", "4"],
+        ["student", "lec01_vectors", "lec02_matrices", "total", "note"],
+        ["Points Possible", "6", "6", "12", ""],  # the maximum points, as Canvas names the row
+        ["amy", "4", "4", "8", ""],
+        ["zoe", "", "4", "4", ""],
+        ["'=cmd()", "4", "", "4", ""],
     ]
     header, _ = grades_table(book, ["amy"])
-    assert header[1:3] == ["lec01_vectors", "lec02_matrices"] and header[-1] == "total"
+    assert header[1:3] == ["lec01_vectors", "lec02_matrices"] and header[-2:] == ["total", "note"]
+    # A rejected zip's empty cells are not "not submitted": the note says why.
+    book.record_student("kim", source="kim.zip", run_id=run, submissions=[],
+                        problem="kim.zip is not a readable zip file (bad magic)")  # fmt: skip
+    _, rows = grades_table(book, ["kim"], ["lec01_vectors"])
+    assert rows[1] == ["kim", "", "0", "rejected: kim.zip is not a readable zip file (bad magic)"]
 
 
 def test_grader_version_follows_graders_solutions_engine_and_time_limit(tmp_path):

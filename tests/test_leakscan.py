@@ -221,7 +221,11 @@ def test_hidden_tests_are_found(secrets: Secrets) -> None:
         path = f"{name}/test_hidden.py"
         assert any(leak.path == path and leak.kind == "hidden grader file" for leak in leaks)
         assert any(leak.path == path and leak.kind == "hidden-test line" for leak in leaks)
-    assert kinds(leaks) == {"hidden grader file", "hidden-test line"}
+    assert kinds(leaks) == {"hidden grader file", "hidden-test line", "solution line"}
+    # solution lines are only in the hints, whose mistakes are the reference with one change
+    assert {leak.path.rsplit("/", 1)[-1] for leak in leaks if leak.kind == "solution line"} == {
+        "hints.py"
+    }
     hidden = [leak for leak in leaks if leak.kind == "hidden-test line"]
     assert len({leak.evidence for leak in hidden}) == len(secrets.hidden_lines)
 
