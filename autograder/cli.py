@@ -227,7 +227,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print("aimath grade: interrupted; run it again to finish the class", file=sys.stderr)
         return EXIT_INTERRUPTED
     with Gradebook(args.out / "gradebook.sqlite") as book:
-        print_class_summary(run, class_summary(book, run.recorded), console)
+        print_class_summary(run, class_summary(book, run.recorded), console, lang=lang)
         late = late_lines(book, run.recorded)
     if late:
         console.print(f"Late ({len(late)}; no penalty applied, see aimath export --late-penalty):",
@@ -537,7 +537,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "sqlite:///course/gradebook.db), as aimath nbgrader import does")  # fmt: skip
     grade.add_argument("--nbgrader-course-id", default="aimath",
                        help="nbgrader's course id for --nbgrader-db (default: aimath)")  # fmt: skip
-    _add_lang(grade, "of the feedback files")
+    _add_lang(grade, "of the feedback files and the class summary")
     grade.set_defaults(run=cmd_grade)
 
     report = verbs.add_parser("report", help="the class report for the instructor: report.html")

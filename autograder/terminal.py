@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .course import ASSIGNMENTS
-from .failures import Failure
+from .failures import Failure, kind_label
 from .i18n import DEFAULT_LANG, render_note, text
 from .results import TestResult, summarize
 
@@ -203,50 +203,55 @@ def print_check_report(
 
 
 # -- what `aimath grade` prints -----------------------------------------------------------------
-def print_class_summary(run: ClassRun, summary: ClassSummary, console: Console) -> None:
-    """The table printed at the end of ``aimath grade``."""
-    unchanged = f", {len(run.skipped)} unchanged" if run.skipped else ""
+def print_class_summary(
+    run: ClassRun, summary: ClassSummary, console: Console, *, lang: str = DEFAULT_LANG
+) -> None:
+    """The table printed at the end of ``aimath grade``, in ``lang``."""
+
+    def say(key: str, **params: object) -> str:
+        return text("terminal.summary_" + key, lang, **params)
+
+    unchanged = say("unchanged", n=len(run.skipped)) if run.skipped else ""
     if len(run.recorded) < len(run.students):
-        unchanged += f", {len(run.students) - len(run.recorded)} not yet graded"
-    console.print(
-        f"\n[bold]Class summary[/bold]: {summary.students} students "
-        f"({len(run.graded)} graded now{unchanged}) from {run.source} in {run.duration_s:.1f} s",
-        highlight=False,
-    )
+        unchanged += say("not_yet_graded", n=len(run.students) - len(run.recorded))
+    console.print(Text("\n") + Text(say("title"), style="bold") + Text(
+        say("line", students=summary.students, graded=len(run.graded), unchanged=unchanged,
+          source=str(run.source), seconds=run.duration_s)), highlight=False)  # fmt: skip
     table = Table(title_justify="left")
     for column, justify in (("assignment", "left"), ("submitted", "right"), ("mean", "right"),
-                            ("median", "right"), ("max", "right"), ("full marks", "right")):  # fmt: skip
-        table.add_column(column, justify=justify)
+                            ("median", "right"), ("max", "right"), ("full_marks", "right")):  # fmt: skip
+        table.add_column(say("column_" + column), justify=justify)
     for a in summary.assignments:
         table.add_row(
             a.assignment, str(a.submitted), f"{a.mean:.1f}", f"{a.median:g}",
             f"{a.max_score:g}", str(a.full_marks),
         )  # fmt: skip
     table.add_row(
-        "total", str(summary.students), f"{summary.total_mean:.1f}", f"{summary.total_median:g}",
-        f"{summary.total_max:g}", "", style="bold",
+        say("total"), str(summary.students), f"{summary.total_mean:.1f}",
+        f"{summary.total_median:g}", f"{summary.total_max:g}", "", style="bold",
     )  # fmt: skip
     console.print(table)
     if summary.kinds:
-        kinds = Table(title="Tests not passed, by kind", title_justify="left")
-        kinds.add_column("kind")
-        kinds.add_column("tests", justify="right")
-        kinds.add_column("students", justify="right")
+        kinds = Table(title=say("kinds_title"), title_justify="left")
+        kinds.add_column(say("column_kind"))
+        kinds.add_column(say("column_tests"), justify="right")
+        kinds.add_column(say("column_students"), justify="right")
         for kind, (n_tests, n_students) in summary.kinds.items():
-            kinds.add_row(kind, str(n_tests), str(n_students))
+            kinds.add_row(kind_label(kind, lang), str(n_tests), str(n_students))
         console.print(kinds)
     for student, why in summary.not_graded.items():
-        console.print(f"[bold red]not graded[/bold red] {student}: {why}", highlight=False)
+        console.print(Text(say("not_graded"), style="bold red") + Text(f" {student}: {why}"),
+                      highlight=False)  # fmt: skip
     for warning in run.warnings:
-        console.print(f"[yellow]warning[/yellow]: {warning}", highlight=False)
+        console.print(Text(say("warning"), style="yellow") + Text(f": {warning}"), highlight=False)
     if run.interrupted:
-        console.print("[bold]Interrupted[/bold]: run the same command again to finish the class.")
+        console.print(Text(say("interrupted"), style="bold") + Text(": " + say("interrupted_line")))
     out = run.out_dir
     console.print(
-        f"Wrote {out / 'gradebook.sqlite'}, {out / 'grades.csv'} and {out / 'feedback'}/",
-        highlight=False,
-        soft_wrap=True,
-    )
+        say("wrote", gradebook=str(out / "gradebook.sqlite"), grades=str(out / "grades.csv"),
+          feedback=f"{out / 'feedback'}/"),
+        highlight=False, markup=False, soft_wrap=True,
+    )  # fmt: skip
 
 
 # -- progress -----------------------------------------------------------------------------------
