@@ -24,9 +24,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .i18n import DEFAULT_LANG, Msg, msg, raw
+from .i18n import DEFAULT_LANG, Msg, msg, raw, text
 
-__all__ = ["Failure", "KINDS", "RETURNED", "EXPECTED", "kind_label", "failure_kind"]
+__all__ = [
+    "Failure",
+    "KINDS",
+    "RETURNED",
+    "EXPECTED",
+    "MAX_PRINTED_CHARS",
+    "Cause",
+    "kind_label",
+    "failure_kind",
+    "failure_of",
+    "printed_blocks",
+    "printed_report",
+    "render_output",
+    "result_text",
+    "group_failures",
+]
 
 # The kinds of failure, in the words the class summary and hidden tests' feedback use.
 KINDS = (
@@ -218,3 +233,176 @@ def failure_kind(result: Any) -> str:
         if any(f in message for f in fragments):
             return kind
     return "wrong shape" if shape else "wrong answer"
+
+
+# -- a test's whole message ---------------------------------------------------------------------
+MAX_PRINTED_CHARS = 2000
+"""How much of what the code printed a test's message keeps (the last calls first)."""
+
+
+def failure_of(result: Any) -> Failure | None:
+    """A test's (``TestResult``'s) failure as data, or None: a record without one, or one that
+    does not parse (the reports then fall back to the stored output)."""
+    if not result.failure:
+        return None
+    try:
+        return Failure.from_json(result.failure)
+    except Exception:  # noqa: BLE001 - an unreadable failure falls back to the output text
+        return None
+
+
+def printed_blocks(
+    calls: list[tuple[str, str]], limit: int = MAX_PRINTED_CHARS
+) -> tuple[list[tuple[str, str, int]], int]:
+    """What the code printed as (call, text, characters cut) blocks, the last calls first kept
+    within ``limit`` characters, and how many earlier calls were left out: nothing is cut
+    without being counted."""
+    blocks, used, left_out = [], 0, 0
+    for call, out in reversed(list(calls)):
+        out = str(out).strip()
+        room = limit - used
+        if room <= 0:
+            left_out += 1
+            continue
+        cut = max(0, len(out) - room)
+        used += len(out) - cut
+        blocks.append((str(call), out[: len(out) - cut], cut))
+    blocks.reverse()
+    return blocks, left_out
+
+
+def printed_report(
+    calls: list[tuple[str, str]], limit: int = MAX_PRINTED_CHARS, *, lang: str = DEFAULT_LANG
+) -> str:
+    """What the submission printed, call by call (see :func:`printed_blocks`), as text."""
+    blocks, left_out = printed_blocks(calls, limit)
+    lines = []
+    if left_out:
+        key = "engine.printed_left_out_one" if left_out == 1 else "engine.printed_left_out"
+        lines.append(msg(key, n=left_out).render(lang))
+    for call, out, cut in blocks:
+        if cut:
+            out += "\n" + msg("engine.printed_cut", n=cut).render(lang)
+        lines.append(msg("engine.printed_in", call=call).render(lang) + "\n" + out)
+    return msg("engine.printed").render(lang) + "\n" + "\n".join(lines)
+
+
+def render_output(failure: Failure, lang: str = DEFAULT_LANG, *, show_expected: bool = True) -> str:
+    """A test's whole message as text: the failure, its hint, then what the code printed."""
+    out = failure.render(lang, show_expected=show_expected)
+    if failure.hint is not None:
+        out += "\n" + msg("engine.hint", hint=failure.hint).render(lang)
+    if failure.printed:
+        out += "\n\n" + printed_report(failure.printed, lang=lang)
+    return out
+
+
+def result_text(result: Any, lang: str = DEFAULT_LANG, *, show_expected: bool = True) -> str:
+    """A test's whole message in ``lang``: from its failure's data, else its stored output."""
+    failure = failure_of(result)
+    if failure is None:
+        return result.output or ""
+    return render_output(failure, lang, show_expected=show_expected)
+
+
+# -- causes several tests share -----------------------------------------------------------------
+@dataclass
+class Cause:
+    """One cause several tests share, said once: its text, and the tests it made fail."""
+
+    text: str
+    members: list[Any]
+    sentence: bool = False  # one sentence of its own (a stub, a file not submitted)
+    kind: str = ""
+
+
+SHARED_KINDS = ("not attempted", "not submitted", "file could not be loaded")
+"""Kinds a hidden test may share with others: their cause holds nothing of the test's inputs."""
+
+
+def _message(result: Any) -> str:
+    return (result.output or "").split("\n\nYour code printed:")[0].strip()
+
+
+def _function_of(result: Any, failure: Failure | None) -> str:
+    call = failure.call if failure is not None else _message(result)
+    call = call.render(DEFAULT_LANG) if isinstance(call, Msg) else str(call)
+    return call.split("(", 1)[0].strip()
+
+
+def _cause_key(result: Any, lang: str, reveal_hidden: bool) -> tuple[str, str] | None:
+    """What a test's failure may share with others: ('stub', ''), ('missing', assignment),
+    ('unloaded', assignment) or ('message', its text); None for a hidden test whose message is
+    its own."""
+    failure = failure_of(result)
+    if failure is not None:
+        kind = failure.kind
+        message = failure.render(lang)
+        if failure.hint is not None:
+            message += "\n" + msg("engine.hint", hint=failure.hint).render(lang)
+    else:
+        kind = failure_kind(result)
+        message = _message(result)
+    first = _message(result).split("\n", 1)[0]
+    if result.status == "not_attempted" and (
+        (failure is not None and kind == "not attempted")
+        or (failure is None and " raised NotImplementedError" in first)
+    ):
+        return ("stub", "")
+    if (failure is not None and kind == "not submitted") or " was not submitted, so " in first:
+        return ("missing", result.assignment)
+    if kind == "file could not be loaded":  # one file, one cause, however each test worded it
+        return ("unloaded", result.assignment)
+    if result.hidden and not reveal_hidden and kind not in SHARED_KINDS:
+        return None
+    return ("message", message)
+
+
+def _load_failure_text(members: list[Any], lang: str) -> str:
+    """Why a file could not be loaded, from the first test that says it in the catalog's words."""
+    failures = [f for f in map(failure_of, members) if f is not None]
+    for failure in failures:
+        if failure.problem.key:
+            return failure.render(lang)
+    return failures[0].render(lang) if failures else _message(members[0])
+
+
+def group_failures(
+    results: list[Any], lang: str = DEFAULT_LANG, *, reveal_hidden: bool = True
+) -> tuple[list[Cause], list[Any]]:
+    """The causes several tests share, said once, and the tests whose failure is their own.
+
+    A stub raises NotImplementedError in every test (one cause: which functions are not done
+    yet); a file not submitted, or that could not be loaded, fails every test with one message;
+    any other message that is the same in two tests or more is one cause too. Causes are told
+    apart by the failures' data (their kind), older records by their text. Without
+    ``reveal_hidden`` (a student's page), a hidden test joins a cause only when its kind is one of
+    SHARED_KINDS.
+    """
+    failing = [r for r in results if r.status != "passed"]
+    groups: dict[tuple[str, str], list[Any]] = {}
+    singles: list[Any] = []
+    for r in failing:
+        key = _cause_key(r, lang, reveal_hidden)
+        if key is None:
+            singles.append(r)
+        else:
+            groups.setdefault(key, []).append(r)
+    shared = []
+    for (what, key), members in groups.items():
+        if what == "stub":
+            functions = sorted({_function_of(r, failure_of(r)) for r in members} - {""})
+            stub = text("kinds.cause_stub", lang, functions=", ".join(functions))
+            shared.append(Cause(stub, members, sentence=True, kind="not attempted"))
+        elif what == "missing":
+            missing = text("kinds.cause_not_submitted", lang, file=f"{key}.py")
+            shared.append(Cause(missing, members, sentence=True, kind="not submitted"))
+        elif what == "unloaded":
+            shared.append(Cause(_load_failure_text(members, lang), members,
+                                kind="file could not be loaded"))  # fmt: skip
+        elif len(members) > 1 and key:
+            shared.append(Cause(key, members))
+        else:
+            singles.extend(members)
+    singles.sort(key=failing.index)
+    return shared, singles

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .course import GRADERS_DIR, PACKAGE_DIR
+
 __all__ = [
     "LANGS",
     "DEFAULT_LANG",
@@ -42,22 +44,20 @@ __all__ = [
     "msg",
     "raw",
     "text",
-    "render",
     "catalog",
     "choose_lang",
     "Note",
     "encode_note",
     "decode_note",
     "render_note",
+    "note_from_data",
     "CatalogError",
 ]
 
 LANGS = ("en", "ko")
 DEFAULT_LANG = "en"
 LANG_VARIABLE = "AIMATH_LANG"
-PACKAGE_DIR = Path(__file__).resolve().parent
 LOCALES_DIR = PACKAGE_DIR / "locales"
-GRADERS_DIR = PACKAGE_DIR / "graders"
 
 
 class CatalogError(ValueError):
@@ -209,11 +209,6 @@ def text(key: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
     return Msg(key, params).render(lang)
 
 
-def render(message: Msg | str, lang: str = DEFAULT_LANG) -> str:
-    """A message or plain text, as text in ``lang``."""
-    return message.render(lang) if isinstance(message, Msg) else str(message)
-
-
 class Note(str):
     """A note on a file: its English text (so it reads and compares as text), and the message it
     renders from (``note.msg``), for the other language."""
@@ -258,10 +253,33 @@ def decode_note(line: str) -> Msg:
     return raw(line)
 
 
-def render_note(note: Msg | str, lang: str = DEFAULT_LANG) -> str:
-    """A note (a message, an encoded line, or text) as text in ``lang``."""
+def note_from_data(value: Any, max_chars: int = 1000) -> Msg:
+    """A note as the worker sends it (after the wire decoder), checked: a catalog key and flat
+    parameters (strings, cut to ``max_chars``, and numbers) make its message; text is shown as
+    text; anything else is an empty note. Nothing in it is evaluated."""
+    if type(value) is str:
+        return raw(value[:max_chars])
+    if type(value) is not dict or type(value.get("key")) is not str:
+        return raw("")
+    params = value.get("params")
+    if value["key"] not in catalog() or type(params) is not dict or len(params) > 16:
+        return raw("")
+    kept: dict[str, Any] = {}
+    for name, v in params.items():
+        if type(name) is not str or type(v) not in (str, int, float):
+            return raw("")
+        if type(v) is int and not -(2**63) <= v < 2**63:  # a cell number, never a huge int
+            return raw("")
+        kept[name] = v[:max_chars] if type(v) is str else v
+    return Msg(value["key"], kept)
+
+
+def render_note(note: Msg | str | dict, lang: str = DEFAULT_LANG) -> str:
+    """A note (a message, an encoded line, the worker's data, or text) as text in ``lang``."""
     if isinstance(note, Note):
         return note.msg.render(lang)
+    if isinstance(note, dict):
+        note = note_from_data(note)
     if isinstance(note, str):
         note = decode_note(note)
     return note.render(lang)

@@ -15,11 +15,12 @@ submission except the forward values it is asked for.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-__all__ = ["FD_STEP", "RELATIVE_ERROR_FLOOR", "centred_differences", "numerical_gradient",
-           "perturbations", "relative_error"]  # fmt: skip
+__all__ = ["FD_STEP", "RELATIVE_ERROR_FLOOR", "centred_differences", "differences_of_calls",
+           "numerical_gradient", "perturbations", "relative_error"]  # fmt: skip
 
 FD_STEP = 1e-5
 """The step h of (f(p + h) - f(p - h)) / 2h. In float64 the truncation error is ~h² f''' ~ 1e-10 and
@@ -79,6 +80,22 @@ def numerical_gradient(
 ) -> dict[str, np.ndarray]:
     """Centred differences of a trusted ``loss(params) -> float`` (the reference's, an oracle's)."""
     return centred_differences([loss(p) for p in perturbations(params, h=h)], params, h=h)
+
+
+def differences_of_calls(
+    function: Any,
+    params: Mapping[str, object],
+    call_of: Callable[[dict[str, np.ndarray]], tuple],
+    loss: Callable[[Any], float],
+    *,
+    h: float = FD_STEP,
+) -> dict[str, np.ndarray]:
+    """Centred differences of a loss of a submission's outputs: ``function`` (``sub.f``) is called
+    with ``call_of(p)`` for every perturbed copy ``p`` of ``params``, in one batched call, and
+    ``loss(output)`` (trusted; it may check the output first and raise a CheckError) makes each
+    output a float here. Only the outputs come from the submission."""
+    outputs = function.map([call_of(p) for p in perturbations(params, h=h)])
+    return centred_differences([loss(out) for out in outputs], params, h=h)
 
 
 def relative_error(actual: object, expected: object) -> np.ndarray:

@@ -51,7 +51,7 @@ from .errors import (
     StudentError,
     WorkerCrashed,
 )
-from .failures import Failure
+from .failures import Failure, render_output
 from .formatting import format_call
 from .hints import find_hint
 from .i18n import DEFAULT_LANG, Msg, msg, raw, render_note
@@ -60,7 +60,6 @@ from .results import Status, TestResult, to_gradescope
 from .sandbox.process import FunctionRef, Sandbox
 from .seeds import config_dir, hidden_seed, instructor_secret, public_seed
 
-MAX_PRINTED_CHARS = 2000
 MAX_FUNCTION_CRASHES = 2
 """How many times calls of one function may crash one student's worker for an assignment
 (os._exit, a segfault, an unreadable reply); after that, that function's remaining calls fail
@@ -147,7 +146,8 @@ class GradingSession:
                 "number": f"{number}.{counters[assignment]}",
                 "status": None,
                 "kind": "",
-                "output": "",
+                "failure": None,
+                "figures": (),
                 "duration": 0.0,
                 "proxy": None,
             }
@@ -245,7 +245,7 @@ class GradingSession:
         if failure is not None and status == "failed" and proxy is not None:
             if state.get("kind") in _WRONG_ANSWER:
                 failure.hint = _hint_for(assignment_of(item), proxy, failure, self.hidden_root)
-            if proxy.printed.strip():
+            if proxy.printed_calls:
                 failure.printed = list(proxy.printed_calls)
         output = render_output(failure, self.lang) if failure is not None else ""
         hidden = item.get_closest_marker("hidden") is not None
@@ -430,7 +430,6 @@ class SubmissionProxy:
         self._account = account or SubmissionAccount("", filename, budget_s=math.inf)
         self.spent_s = 0.0
         self.last_call = ""
-        self.printed = ""
         self.printed_calls: list[tuple[str, str]] = []  # (call, what it printed), in order
         self.last_value: tuple[str, tuple, dict, Any] | None = None  # the last call and its value
 
@@ -523,7 +522,6 @@ class SubmissionProxy:
                                      call=self.last_call)  # fmt: skip
             raise BudgetExceeded(msg("engine.call_stopped_test", why=self._over_budget()),
                                  call=self.last_call)  # fmt: skip
-        self.printed += printed
         if printed.strip():
             self.printed_calls.append((self.last_call, printed))
         return value
@@ -533,16 +531,6 @@ class SubmissionProxy:
 
 
 _WRONG_ANSWER = ("CheckError", "AssertionError")
-
-
-def render_output(failure: Failure, lang: str = "en", *, show_expected: bool = True) -> str:
-    """A test's whole message as text: the failure, its hint, then what the code printed."""
-    text = failure.render(lang, show_expected=show_expected)
-    if failure.hint is not None:
-        text += "\n" + msg("engine.hint", hint=failure.hint).render(lang)
-    if failure.printed:
-        text += "\n\n" + printed_report(failure.printed, lang=lang)
-    return text
 
 
 def _hint_for(
@@ -556,30 +544,6 @@ def _hint_for(
         return find_hint(assignment, name, args, kwargs, value, hidden_root=hidden_root)
     except Exception:  # noqa: BLE001 - a hint never changes a result
         return None
-
-
-def printed_report(
-    calls: list[tuple[str, str]], limit: int = MAX_PRINTED_CHARS, *, lang: str = "en"
-) -> str:
-    """What the submission printed, call by call, the last calls first kept: each block is named
-    by its call, and what does not fit in ``limit`` characters is counted, never cut silently."""
-    blocks, used, left_out = [], 0, 0
-    for call, text in reversed(calls):
-        text = text.strip()
-        room = limit - used
-        if room <= 0:
-            left_out += 1
-            continue
-        if len(text) > room:
-            more = msg("engine.printed_cut", n=len(text) - room).render(lang)
-            text = text[:room] + "\n" + more
-        used += min(len(text), room)
-        blocks.append(msg("engine.printed_in", call=call).render(lang) + "\n" + text)
-    blocks.reverse()
-    if left_out:
-        key = "engine.printed_left_out_one" if left_out == 1 else "engine.printed_left_out"
-        blocks.insert(0, msg(key, n=left_out).render(lang))
-    return msg("engine.printed").render(lang) + "\n" + "\n".join(blocks)
 
 
 def _to_wire(value: Any) -> Any:

@@ -34,7 +34,17 @@ from pathlib import Path
 from typing import Any
 
 from .course import ASSIGNMENTS
-from .failures import EXPECTED, RETURNED, Failure, failure_kind, kind_label
+from .failures import (
+    EXPECTED,
+    RETURNED,
+    Failure,
+    failure_kind,
+    failure_of,
+    group_failures,
+    kind_label,
+    printed_blocks,
+    result_text,
+)
 from .figures import MAX_POINTS
 from .gradebook import Gradebook, StoredSubmission, make_private_dir, max_points, write_atomic
 from .i18n import DEFAULT_LANG, LANGS, Msg, encode_note, render_note, text
@@ -47,7 +57,6 @@ __all__ = [
     "GRADER_BROKE",
     "CSS",
     "hidden_summary",
-    "output_text",
     "overview",
     "feedback_json",
     "render_html",
@@ -63,8 +72,6 @@ STATUS_KEYS = {
     "not_attempted": "page.status_not_attempted",
     "error": "page.status_error",
 }
-PRINTED_CHARS = 2000
-"""What the code printed, per test, at most (the last calls' output kept first)."""
 CALL_CHARS = 400
 """A call is shown up to this many characters."""
 MAX_PAGE_FIGURES = 24
@@ -177,16 +184,6 @@ class StudentFeedback:
         return sum(r.max_score for r in self.results)
 
 
-def _failure(result: TestResult) -> Failure | None:
-    """The test's failure as data, or None (a record without one, or one that does not parse)."""
-    if not result.failure:
-        return None
-    try:
-        return Failure.from_json(result.failure)
-    except Exception:  # noqa: BLE001 - an unreadable failure falls back to the output text
-        return None
-
-
 def hidden_summary(result: TestResult, lang: str = DEFAULT_LANG) -> str:
     """What a student may read of a hidden test that did not pass: the kind of failure only
     ('wrong answer', 'wrong shape', 'time limit', 'raised an exception'...), never its inputs,
@@ -198,37 +195,20 @@ def hidden_summary(result: TestResult, lang: str = DEFAULT_LANG) -> str:
 
 
 def _printed(calls: Iterable[tuple[str, str]], lang: str) -> tuple[list[tuple[str, str]], int]:
-    """What the code printed as (call, text) blocks, the last calls first kept, and how many
-    earlier calls were left out (as the plugin's printed_report)."""
-    blocks, used, left_out = [], 0, 0
-    for call, out in reversed(list(calls)):
-        out = str(out).strip()
-        room = PRINTED_CHARS - used
-        if room <= 0:
-            left_out += 1
-            continue
-        used += min(len(out), room)
-        if len(out) > room:
-            out = out[:room] + "\n" + _t("printed_cut", lang, n=len(out) - room)
-        blocks.append((str(call)[:CALL_CHARS], out))
-    blocks.reverse()
-    return blocks, left_out
-
-
-def output_text(result: TestResult, lang: str = DEFAULT_LANG) -> str:
-    """A test's output in ``lang``: its failure, its hint and what the code printed, rendered
-    from the failure's data as the plugin does (a record without it: its own ``output``)."""
-    failure = _failure(result)
-    if failure is None:
-        return result.output
-    from .plugin import render_output
-
-    return render_output(failure, lang)
+    """What the code printed as (call, text) blocks and how many earlier calls were left out
+    (failures.printed_blocks), the calls cut to CALL_CHARS."""
+    blocks, left_out = printed_blocks(list(calls))
+    out = []
+    for call, printed, cut in blocks:
+        if cut:
+            printed += "\n" + _t("printed_cut", lang, n=cut)
+        out.append((call[:CALL_CHARS], printed))
+    return out, left_out
 
 
 def _redact(result: TestResult, reveal_hidden: bool, lang: str = DEFAULT_LANG) -> str:
     shown = reveal_hidden or not result.hidden or not result.output
-    return output_text(result, lang) if shown else hidden_summary(result, lang)
+    return result_text(result, lang) if shown else hidden_summary(result, lang)
 
 
 def _notes(sub: StoredSubmission, lang: str) -> list[str]:
@@ -283,106 +263,6 @@ def write_feedback(
         write_atomic(folder / f"{student}.json", json.dumps(data, indent=2, ensure_ascii=False))
         write_atomic(folder / f"{student}.html", render_html(fb, reveal_hidden=reveal_hidden,
                                                              lang=lang))  # fmt: skip
-
-
-# -- causes several tests share -----------------------------------------------------------------
-@dataclass
-class Cause:
-    """One cause several tests share, said once: its text, and the tests it made fail."""
-
-    text: str
-    members: list[TestResult]
-    sentence: bool = False  # one sentence of the page's own (a stub, a file not submitted)
-
-
-SHARED_KINDS = ("not attempted", "not submitted", "file could not be loaded")
-"""Kinds a hidden test may share with others: their cause holds nothing of the test's inputs."""
-
-
-def _message(result: TestResult) -> str:
-    return (result.output or "").split("\n\nYour code printed:")[0].strip()
-
-
-def _function_of(result: TestResult, failure: Failure | None) -> str:
-    call = failure.call if failure is not None else _message(result)
-    call = call.render(DEFAULT_LANG) if isinstance(call, Msg) else str(call)
-    return call.split("(", 1)[0].strip()
-
-
-def _cause_key(result: TestResult, lang: str, reveal_hidden: bool) -> tuple[str, str] | None:
-    """What a test's failure may share with others: ('stub', ''), ('missing', file), or
-    ('message', its text); None for a hidden test whose message is its own."""
-    failure = _failure(result)
-    if failure is not None:
-        kind = failure.kind
-        message = failure.render(lang)
-        if failure.hint is not None:
-            message += "\n" + _t("hint_line", lang, hint=failure.hint.render(lang))
-    else:
-        kind = failure_kind(result)
-        message = _message(result)
-    first = _message(result).split("\n", 1)[0]
-    if result.status == "not_attempted" and (
-        (failure is not None and kind == "not attempted")
-        or (failure is None and " raised NotImplementedError" in first)
-    ):
-        return ("stub", "")
-    if (failure is not None and kind == "not submitted") or " was not submitted, so " in first:
-        return ("missing", f"{result.assignment}")
-    if kind == "file could not be loaded":  # one file, one cause, however each test worded it
-        return ("unloaded", result.assignment)
-    if result.hidden and not reveal_hidden and kind not in SHARED_KINDS:
-        return None
-    return ("message", message)
-
-
-def group_causes(
-    results: list[TestResult], lang: str = DEFAULT_LANG, *, reveal_hidden: bool = False
-) -> tuple[list[Cause], list[TestResult]]:
-    """The causes several tests share, said once, and the tests whose failure is their own.
-
-    As ``report.group_failures``, from failure data when the records have it: a stub raises
-    NotImplementedError in every test (one cause: which functions are not done yet); a file not
-    submitted or that could not be loaded fails every test with one message; any other message
-    that is the same in two tests or more is one cause too. A hidden test joins a cause only when
-    its kind is one of SHARED_KINDS (or reveal_hidden).
-    """
-    failing = [r for r in results if r.status != "passed"]
-    groups: dict[tuple[str, str], list[TestResult]] = {}
-    singles: list[TestResult] = []
-    for r in failing:
-        key = _cause_key(r, lang, reveal_hidden)
-        if key is None:
-            singles.append(r)
-        else:
-            groups.setdefault(key, []).append(r)
-    shared = []
-    for (what, key), members in groups.items():
-        if what == "stub":
-            functions = sorted({_function_of(r, _failure(r)) for r in members} - {""})
-            stub = _t("cause_stub", lang, functions=", ".join(functions))
-            shared.append(Cause(stub, members, sentence=True))
-        elif what == "missing":
-            missing = _t("cause_not_submitted", lang, file=f"{key}.py")
-            shared.append(Cause(missing, members, sentence=True))
-        elif what == "unloaded":
-            shared.append(Cause(_load_failure_text(members, lang), members))
-        elif len(members) > 1 and key:
-            shared.append(Cause(key, members))
-        else:
-            singles.extend(members)
-    singles.sort(key=failing.index)
-    return shared, singles
-
-
-def _load_failure_text(members: list[TestResult], lang: str) -> str:
-    """Why a file could not be loaded, from the first test that says it in the catalog's words
-    (later tests may repeat the first one's English text)."""
-    failures = [f for f in map(_failure, members) if f is not None]
-    for failure in failures:
-        if failure.problem.key:
-            return failure.render(lang)
-    return failures[0].render(lang) if failures else _message(members[0])
 
 
 # -- figures ------------------------------------------------------------------------------------
@@ -668,7 +548,7 @@ def _test_view(r: TestResult, lang: str, reveal_hidden: bool, figures: _Figures)
     if r.hidden and not reveal_hidden:
         view["secret"] = hidden_summary(r, lang).split("\n")
         return view
-    failure = _failure(r)
+    failure = failure_of(r)
     if failure is not None:
         view["failure"] = _failure_view(failure, lang, show_expected=True)
     else:
@@ -701,7 +581,7 @@ def _assignment_view(
         view["problem"] = _t("file_problem", lang, file=sub.filename,
                              problem=_t("grader_broke", lang))  # fmt: skip
         return view
-    shared, singles = group_causes(results, lang, reveal_hidden=reveal_hidden)
+    shared, singles = group_failures(results, lang, reveal_hidden=reveal_hidden)
     causes = []
     for cause in shared:
         status = text(STATUS_KEYS[cause.members[0].status], lang)

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .course import ASSIGNMENTS
-from .failures import Failure, kind_label
+from .failures import Cause, group_failures, kind_label, result_text
 from .i18n import DEFAULT_LANG, render_note, text
 from .results import TestResult, summarize
 
@@ -38,21 +38,6 @@ STATUS_STYLES = {
 def status_label(status: str, lang: str = DEFAULT_LANG) -> str:
     """A status as the reports show it ('FAILED', '실패')."""
     return text("terminal.status_" + status, lang)
-
-
-def failure_of(result: TestResult) -> Failure | None:
-    """The failure of a test as data (None for a record without one)."""
-    return Failure.from_json(result.failure) if result.failure else None
-
-
-def result_text(result: TestResult, lang: str = DEFAULT_LANG, *, show_expected: bool = True) -> str:
-    """A test's whole message in ``lang``: from its failure's data, else its stored output."""
-    failure = failure_of(result)
-    if failure is None:
-        return result.output or ""
-    from .plugin import render_output
-
-    return render_output(failure, lang, show_expected=show_expected)
 
 
 def _points(x: float) -> str:
@@ -77,61 +62,10 @@ def test_numbers(results: list[TestResult], lang: str = DEFAULT_LANG) -> str:
     return text("terminal.numbers_more", lang, shown=shown, n=len(numbers) - 8)
 
 
-def _message(result: TestResult, lang: str = DEFAULT_LANG) -> str:
-    """The failure's message without what the code printed."""
-    failure = failure_of(result)
-    if failure is not None:
-        return failure.render(lang).strip()
-    return (result.output or "").split("\n\nYour code printed:")[0].strip()
-
-
-NOT_GRADED = "not graded"  # the kind of shared cause: a file not handed in (no table follows)
-
-
-def group_failures(
-    results: list[TestResult], lang: str = DEFAULT_LANG
-) -> tuple[list[tuple[str, list]], list[TestResult]]:
-    """The causes several tests share, said once, and the tests whose failure is their own.
-
-    A file that was not submitted or could not be loaded fails every test with one message; a stub
-    raises NotImplementedError in every test (one cause: which functions are not done yet). Any
-    other message that is the same, word for word, in two tests or more is one cause too.
-    Causes are told apart by the failures' data (their kind and message key), and said in ``lang``.
-    """
-    failing = [r for r in results if r.status != "passed"]
-    groups: dict[tuple, list[TestResult]] = {}
-    for r in failing:
-        failure = failure_of(r)
-        key: tuple
-        if failure is not None and failure.problem.key == "engine.not_implemented":
-            key = ("not attempted",)
-        elif failure is not None and failure.kind == "not submitted":
-            key = ("not submitted", str(failure.problem.params.get("filename", "")))
-        else:
-            key = ("message", _message(r, lang))
-        groups.setdefault(key, []).append(r)
-    shared, singles = [], []
-    for key, members in groups.items():
-        if key[0] == "not attempted":
-            functions = sorted({str(failure_of(r).call).split("(", 1)[0] for r in members})
-            shared.append((text("terminal.not_attempted_yet", lang,
-                                functions=", ".join(functions)), members))  # fmt: skip
-        elif key[0] == "not submitted":
-            shared.append((text("terminal.not_submitted", lang, filename=key[1]), members))
-        elif len(members) > 1 and key[1]:
-            shared.append((key[1], members))
-        else:
-            singles.extend(members)
-    singles.sort(key=failing.index)
-    return shared, singles
-
-
-def is_not_graded(shared: list[tuple[str, list]], singles: list, mine: list) -> bool:
+def is_not_graded(shared: list[Cause], singles: list, mine: list) -> bool:
     """Whether an assignment's only cause is that its file was not handed in."""
-    if len(shared) != 1 or singles or len(shared[0][1]) != len(mine):
-        return False
-    first = failure_of(shared[0][1][0])
-    return first is not None and first.kind == "not submitted"
+    return (len(shared) == 1 and not singles and len(shared[0].members) == len(mine)
+            and shared[0].kind == "not submitted")  # fmt: skip
 
 
 def print_check_report(
@@ -160,19 +94,20 @@ def print_check_report(
         points = f"{_points(summary.score)}/{_points(summary.max_score)}"
         if is_not_graded(shared, singles, mine):
             console.print(Text(title, style="bold"), soft_wrap=True)
-            console.print(Text("  " + t("not_graded_line", cause=shared[0][0], n=len(mine),
+            console.print(Text("  " + t("not_graded_line", cause=shared[0].text, n=len(mine),
                                         points=points) + "\n", style="yellow"), soft_wrap=True)  # fmt: skip
             continue
         console.print(Text(title, style="bold"), soft_wrap=True)
         for note in notes.get(summary.assignment, ()):
             console.print(Text(t("note", note=render_note(note, lang)), style="yellow"),
                           soft_wrap=True)  # fmt: skip
-        for cause, members in shared:
+        for cause in shared:
+            members = cause.members
             style = STATUS_STYLES[members[0].status][1]
             key = "shared_every" if len(members) == len(mine) else "shared"
             console.print(Text(t(key, n=len(members), status=status_label(members[0].status, lang),
                                  numbers=test_numbers(members, lang)), style=style), soft_wrap=True)  # fmt: skip
-            console.print(Text(_indent(cause)), soft_wrap=True)
+            console.print(Text(_indent(cause.text)), soft_wrap=True)
         table = Table(expand=False)
         table.add_column("#", no_wrap=True)
         table.add_column(t("column_test"), overflow="fold", max_width=40)

@@ -220,8 +220,9 @@ def test_a_cause_many_tests_share_is_said_once_before_the_table(tmp_path):
     """A syntax error, a stub and a file not handed in each print one cause, not one per test."""
     from rich.console import Console
 
+    from autograder.failures import group_failures
     from autograder.plugin import run_graders
-    from autograder.terminal import group_failures, print_check_report
+    from autograder.terminal import print_check_report
 
     folder = tmp_path / "s"
     folder.mkdir()

@@ -16,6 +16,7 @@ from autograder.i18n import (
     decode_note,
     encode_note,
     msg,
+    note_from_data,
     raw,
     render_note,
     text,
@@ -115,3 +116,23 @@ def test_a_failure_kind_comes_from_the_data_else_from_an_old_records_text():
                      output="f(x) did not finish within its time limit of 1 s")  # fmt: skip
     assert failure_kind(old) == "time limit"
     assert kind_label("time limit", "ko") == "시간 제한 초과"
+
+
+def test_a_note_from_the_worker_is_a_catalog_message_with_flat_parameters_or_nothing():
+    note = note_from_data({"key": "notes.nbgrader_test_cell", "params": {"number": 4}})
+    assert note.render("en").startswith("cell 4 is an nbgrader test cell")
+    long = note_from_data({"key": "notes.cell_raised", "params": {"message": "x" * 5000}}, 100)
+    assert long.params["message"] == "x" * 100  # cut, as text is
+    assert note_from_data("cell 3 raised X", 7).render("ko") == "cell 3 "
+    for hostile in (
+        {"key": "no.such_key", "params": {}},
+        {"key": "notes.both", "params": {"graded": {"msg": {"key": "notes.both"}}}},  # nested
+        {"key": "notes.both", "params": {"graded": ["a"]}},
+        {"key": "notes.both", "params": {"graded": True}},
+        {"key": "notes.cell_raised", "params": {"number": 2**200}},
+        {"key": "notes.both", "params": {str(i): "" for i in range(17)}},
+        {"key": 3, "params": {}},
+        ["notes.both"],
+        None,
+    ):
+        assert note_from_data(hostile) == raw(""), hostile

@@ -9,6 +9,7 @@ from autograder.checks import GRADIENT_MAX_ERROR
 from autograder.numerics import (
     FD_STEP,
     centred_differences,
+    differences_of_calls,
     numerical_gradient,
     perturbations,
     relative_error,
@@ -99,3 +100,24 @@ def test_relative_error_has_a_floor_for_gradients_near_zero():
     assert relative_error(0.0, 0.0) == 0.0
     assert np.isnan(relative_error(np.nan, 1.0))
     assert FD_STEP == 1e-5
+
+
+def test_differences_of_calls_ask_for_every_perturbed_output_in_one_batch():
+    """Only the outputs come from the function, in one .map round trip; the loss runs here."""
+
+    class Function:  # stands for sub.f: its .map is one round trip to the worker
+        batches: list = []
+
+        def map(self, calls):
+            self.batches.append(calls)
+            return [a * w for a, w in calls]
+
+    params = {"w": np.array([1.0, -2.0, 0.5])}
+    a = np.array([3.0, 1.0, -1.0])
+    f = Function()
+    grads = differences_of_calls(
+        f, params, lambda p: (a, p["w"]), lambda out: float(out.sum() ** 2)
+    )
+    assert len(f.batches) == 1 and len(f.batches[0]) == 2 * params["w"].size
+    exact = 2 * float(a @ params["w"]) * a
+    np.testing.assert_allclose(grads["w"], exact, rtol=1e-8)

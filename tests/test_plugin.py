@@ -33,8 +33,8 @@ from autograder.errors import (
     UnsupportedReturn,
     WorkerCrashed,
 )
+from autograder.failures import MAX_PRINTED_CHARS
 from autograder.plugin import (
-    MAX_PRINTED_CHARS,
     BudgetExceeded,
     TooManyCrashes,
     classify,
@@ -544,7 +544,7 @@ def test_printed_output_is_named_by_the_call_that_printed_it(tmp_path):
 
 
 def test_what_does_not_fit_is_counted_call_by_call_the_last_calls_kept():
-    from autograder.plugin import printed_report
+    from autograder.failures import printed_report
 
     calls = [(f"f({i})", "y" * 30) for i in range(5)]
     report = printed_report(calls, limit=70)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from autograder.cli import main
-from autograder.failures import EXPECTED, RETURNED, Failure
+from autograder.failures import EXPECTED, RETURNED, Failure, group_failures
 from autograder.i18n import catalog, msg, raw, text
 from autograder.plugin import run_graders
 from autograder.student_page import (
@@ -21,7 +21,6 @@ from autograder.student_page import (
     StudentFeedback,
     draw_figure,
     feedback_json,
-    group_causes,
     hidden_summary,
     render_html,
     write_feedback,
@@ -169,7 +168,7 @@ def test_what_several_tests_share_is_said_once_before_the_table(tmp_path):
     page = render_html(stubs, lang="ko")
     assert page.count('class="cause ') == 1 and "<article" not in page
     assert "NotImplementedError" in page and "l2_norm" in page
-    shared, singles = group_causes(stubs.results, "en")
+    shared, singles = group_failures(stubs.results, "en", reveal_hidden=False)
     assert len(shared) == 1 and not singles and len(shared[0].members) == len(stubs.results)
     # a file that could not be loaded: one cause, in the page's language
     folder = tmp_path / "broken"

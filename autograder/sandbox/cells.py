@@ -37,7 +37,7 @@ _TIME_LINE = re.compile(r"^(?P<indent>[ \t]*)%time[ \t]+(?P<stmt>\S.*)$")
 _HELP_LINE = re.compile(r"^(?P<indent>[ \t]*)(?:\?{1,2}[\w.]+|[\w.]+\?{1,2})[ \t]*$")
 
 
-def skipped_note(cells: list[Cell]) -> str | None:
+def skipped_note(cells: list[Cell]) -> dict | None:
     """One note for all the nbgrader test cells that were not run, or None when there are none."""
     numbers = [c.number for c in cells if c.skipped == "nbgrader-test"]
     if not numbers:
@@ -47,11 +47,10 @@ def skipped_note(cells: list[Cell]) -> str | None:
     return _note("notes.nbgrader_test_cells", {"numbers": _ranges(numbers)[:200]})
 
 
-def _note(key: str, params: dict) -> str:
-    """A note as the grader's catalog message it stands for (autograder.i18n.decode_note)."""
-    import json
-
-    return json.dumps({"key": key, "params": params}, ensure_ascii=False)
+def _note(key: str, params: dict) -> dict:
+    """A note as the grader's catalog message it stands for: plain data, which the grader checks
+    (autograder.i18n.note_from_data) after the wire decoder."""
+    return {"key": key, "params": params}
 
 
 def _ranges(numbers: list[int]) -> str:

@@ -40,7 +40,7 @@ from ..errors import (
     WorkerCrashed,
     WorkerKilled,
 )
-from ..i18n import Note, decode_note, msg
+from ..i18n import Note, msg, note_from_data
 from .cgroup import WorkerCgroup
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
@@ -210,9 +210,7 @@ class Sandbox:
         self.load_output = _text(reply.get("output"))
         notes = reply.get("notes")
         self.load_notes = (
-            tuple(
-                Note(decode_note(n[:MAX_NOTE_CHARS])) for n in notes[:MAX_NOTES] if type(n) is str
-            )
+            tuple(Note(note_from_data(n, MAX_NOTE_CHARS)) for n in notes[:MAX_NOTES])
             if type(notes) is list
             else ()
         )

@@ -198,7 +198,7 @@ class Worker:
             raise NotebookUnreadable(str(exc)) from None
         module.__dict__["__name__"] = "__main__"  # as in a Jupyter kernel
         skipped = self.cells.skipped_note(cells)
-        notes: list[str] = [skipped] if skipped else []
+        notes: list[dict] = [skipped] if skipped else []
         for cell in cells:
             notes.extend(cell.notes)
             if not cell.run:
@@ -289,7 +289,7 @@ class NotebookUnreadable(Exception):
     """The notebook cannot be read at all (broken JSON, an old format, no code cells)."""
 
 
-def _cell_note(number: int, error: dict, *, syntax: bool) -> str:
+def _cell_note(number: int, error: dict, *, syntax: bool) -> dict:
     """'cell 4 raised ZeroDivisionError: division by zero (line 2: 1 / 0); ...' for the student."""
     where, entry = error.get("where") or {}, error.get("entry") or {}
     line = ""
@@ -302,14 +302,7 @@ def _cell_note(number: int, error: dict, *, syntax: bool) -> str:
     key = "notes.cell_syntax_error" if syntax else "notes.cell_raised"
     params = {"number": number, "type": str(error.get("type", ""))[:80],
               "message": str(error.get("message", ""))[:160], "where": line[:160]}  # fmt: skip
-    return _note(key, params)
-
-
-def _note(key: str, params: dict) -> str:
-    """A note as the grader's catalog message it stands for (autograder.i18n.decode_note)."""
-    import json
-
-    return json.dumps({"key": key, "params": params}, ensure_ascii=False)
+    return {"key": key, "params": params}  # checked by the grader (i18n.note_from_data)
 
 
 def _materialize_function(wire: types.ModuleType, protocols: types.ModuleType, node: dict):

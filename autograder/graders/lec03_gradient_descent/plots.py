@@ -17,9 +17,9 @@ import sympy as sym
 from sympy.abc import x
 
 from autograder.figures import figure
+from autograder.graders.lec03_gradient_descent.support import descend, slope_of
 from autograder.i18n import msg, raw
 
-MAX_UPDATES = 100_000
 CURVE_POINTS = 200
 FAR = 1e6
 """An end point this far from the start and the reference's points is not drawn (nor is the curve
@@ -27,14 +27,9 @@ stretched to it): the figure would show nothing else."""
 
 
 def reference_run(expr, x0, lr_rate, epsilon):
-    """The points a gradient descent on ``expr`` visits from ``x0``: it steps against the slope
-    until |f'(x)| <= epsilon (floats, as the reference does; at most MAX_UPDATES updates)."""
-    slope = sym.lambdify(x, sym.diff(expr, x), "math")
-    visited = [float(x0)]
-    g = slope(visited[0])
-    while abs(g) > epsilon and len(visited) <= MAX_UPDATES:
-        visited.append(visited[-1] - lr_rate * g)
-        g = slope(visited[-1])
+    """The points the oracle's gradient descent on ``expr`` visits from ``x0`` (support.descend)."""
+    visited = []
+    descend(slope_of(expr), float(x0), lr_rate, epsilon, visited=visited)
     return visited
 
 

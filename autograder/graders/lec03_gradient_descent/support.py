@@ -54,3 +54,27 @@ def pythagorean_start(rng, j):
         p, q = q, p
     signs = rng.choice([-1.0, 1.0], size=2)
     return np.array([signs[0] * p, signs[1] * q]) * 2.0**j, h
+
+
+def slope_of(expr):
+    """f'(x) of a one-variable sympy expression, as a Python float function (oracle)."""
+    return sym.lambdify(x, sym.diff(expr, x), "math")
+
+
+def descend(grad, x0, lr, eps, size=abs, visited=None):
+    """The loop the docstring states, in floats: (point, updates, margin), where margin is how close
+    (relatively) any |slope| came to epsilon. An independent oracle for expected counts; given a
+    list ``visited``, every point of the run is appended to it (the figures draw them)."""
+    val, g, n = x0, grad(x0), 0
+    margin = abs(size(g) / eps - 1)
+    if visited is not None:
+        visited.append(val)
+    while size(g) > eps:
+        val = val - lr * g
+        g, n = grad(val), n + 1
+        margin = min(margin, abs(size(g) / eps - 1))
+        if visited is not None:
+            visited.append(val)
+        if n > 100_000:
+            raise RuntimeError("the oracle did not converge: choose another learning rate")
+    return val, n, margin

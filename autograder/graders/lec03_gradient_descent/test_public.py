@@ -9,9 +9,11 @@ from autograder.arguments import lecture_function
 from autograder.checks import check_close, check_converged, check_symbolic
 from autograder.graders.lec03_gradient_descent.plots import descent_figure
 from autograder.graders.lec03_gradient_descent.support import (
+    descend,
     pair,
     pythagorean_start,
     random_quadratic,
+    slope_of,
     the_derivative,
     the_polynomial,
     the_slope,
@@ -39,29 +41,10 @@ NEAR_ATOL = 1e-6
 MARGIN = 1e-6
 
 
-def slope_of(expr):
-    """f'(x) of a one-variable sympy expression, as a Python float function (oracle)."""
-    return sym.lambdify(x, sym.diff(expr, x), "math")
-
-
 def gradient_of(expr):
     """grad f(x, y) of a two-variable sympy expression, as a numpy function (oracle)."""
     parts = sym.lambdify((x, y), [sym.diff(expr, x), sym.diff(expr, y)], "numpy")
     return lambda v: np.array(parts(v[0], v[1]), dtype=float)
-
-
-def descend(grad, x0, lr, eps, size=abs):
-    """The loop the docstring states, in floats: (point, updates, margin), where margin is how close
-    (relatively) any |slope| came to epsilon. An independent oracle for expected counts."""
-    val, g, n = x0, grad(x0), 0
-    margin = abs(size(g) / eps - 1)
-    while size(g) > eps:
-        val = val - lr * g
-        g, n = grad(val), n + 1
-        margin = min(margin, abs(size(g) / eps - 1))
-        if n > 100_000:
-            raise RuntimeError("the oracle did not converge: choose another learning rate")
-    return val, n, margin
 
 
 def start(rng, low, high, grad, lr, eps, size=abs, dim=None, make=None):

@@ -17,7 +17,7 @@ import contextlib
 import numpy as np
 
 from autograder.figures import figure
-from autograder.graders.lec04_sgd.support import least_squares, with_ones
+from autograder.graders.lec04_sgd.support import gd_closed_form_path, least_squares, with_ones
 from autograder.i18n import msg
 
 MAX_STEPS = 20_000
@@ -32,16 +32,11 @@ def mse(X, y, beta):
 
 
 def reference_losses(X, y, beta_init, step, n_steps):
-    """The MSE after each of n_steps updates beta <- beta - step * [X,1]^T ([X,1] beta - y)
-    (n_steps + 1 values, from beta_init's)."""
-    X_ = with_ones(X)
-    beta = np.asarray(beta_init, dtype=float).copy()
-    losses = [mse(X, y, beta)]
+    """The MSE after each of n_steps gradient steps of ``step`` (n_steps + 1 values, from
+    beta_init's), along the oracle's closed form (support.gd_closed_form_path)."""
+    path = gd_closed_form_path(X, y, beta_init, step, min(int(n_steps), MAX_STEPS))
     with np.errstate(all="ignore"):
-        for _ in range(min(int(n_steps), MAX_STEPS)):
-            beta = beta - step * X_.T @ (X_ @ beta - y)
-            losses.append(mse(X, y, beta))
-    return losses
+        return [mse(X, y, beta) for beta in path]
 
 
 def _record(beta, X, y, beta_init, step, n_steps, title, xlabel):

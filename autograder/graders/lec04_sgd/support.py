@@ -46,11 +46,29 @@ def least_squares(X, y):
 def gd_closed_form(X, y, beta_init, step, n_steps):
     """beta after n_steps of beta <- beta - step * [X,1]^T ([X,1] beta - y), in closed form:
     beta* + (I - step A)^n (beta_init - beta*), with A = [X,1]^T [X,1] and beta* least squares."""
+    beta_star, M = _contraction(X, y, step)
+    contraction = np.linalg.matrix_power(M, n_steps)
+    return beta_star + contraction @ (np.asarray(beta_init, dtype=float) - beta_star)
+
+
+def _contraction(X, y, step):
+    """beta* (least squares, by the normal equations) and M = I - step A, A = [X,1]^T [X,1]."""
     X_ = with_ones(X)
     A = X_.T @ X_
-    beta_star = np.linalg.solve(A, X_.T @ y)
-    contraction = np.linalg.matrix_power(np.eye(A.shape[0]) - step * A, n_steps)
-    return beta_star + contraction @ (np.asarray(beta_init, dtype=float) - beta_star)
+    return np.linalg.solve(A, X_.T @ y), np.eye(A.shape[0]) - step * A
+
+
+def gd_closed_form_path(X, y, beta_init, step, n_steps):
+    """beta after 0, 1, ..., n_steps of the same steps, in the same closed form: beta* + M^k
+    (beta_init - beta*), M^k applied one power at a time (the figures draw the loss along it)."""
+    beta_star, M = _contraction(X, y, step)
+    delta = np.asarray(beta_init, dtype=float) - beta_star
+    path = [beta_star + delta]
+    with np.errstate(all="ignore"):
+        for _ in range(int(n_steps)):
+            delta = M @ delta
+            path.append(beta_star + delta)
+    return path
 
 
 def noisy_data(rng, n, d, noise=0.1):

@@ -5,7 +5,7 @@ import numpy as np
 
 from autograder.checks import check_close, check_probabilities, check_shape
 from autograder.i18n import msg
-from autograder.numerics import FD_STEP, centred_differences, perturbations
+from autograder.numerics import FD_STEP, differences_of_calls
 
 # relu has a kink at 0, where centred differences measure half the slope instead of relu's
 # derivative. Networks for gradient checking are drawn with every live pre-activation Z1 at least
@@ -104,13 +104,13 @@ def differences_of_forward(sub, X, labels, params, *, h=FD_STEP):
     P = sub.mlp_forward(X, params)
     check_probabilities(P, name=sub.last_call, shape=(n, c))
     check_close(P, forward_oracle(X, params), name=sub.last_call, require_ndarray=True)
-    outputs = sub.mlp_forward.map([(X, p) for p in perturbations(params, h=h)])
-    name = msg("lec05_neural_networks.forward_moved", call=sub.last_call, h=h)
-    losses = []
-    for P in outputs:
-        check_shape(P, (n, c), name=name)
-        losses.append(mean_cross_entropy(P, labels))
-    return centred_differences(losses, params, h=h)
+
+    def loss(P):  # sub.last_call names the batch here, after it ran
+        check_shape(P, (n, c), name=msg("lec05_neural_networks.forward_moved",
+                                        call=sub.last_call, h=h))  # fmt: skip
+        return mean_cross_entropy(P, labels)
+
+    return differences_of_calls(sub.mlp_forward, params, lambda p: (X, p), loss, h=h)
 
 
 FROM_YOUR_FORWARD = msg("lec05_neural_networks.from_your_forward", h=FD_STEP)

@@ -6,7 +6,7 @@ import numpy as np
 
 from autograder.checks import check_close, check_shape
 from autograder.i18n import msg
-from autograder.numerics import FD_STEP, centred_differences, perturbations
+from autograder.numerics import FD_STEP, differences_of_calls
 
 INPUTS = ("X", "h0", "Wx", "Wh", "b")
 """rnn_forward's arguments, in order; rnn_backward's gradients are these names with a "d"."""
@@ -123,13 +123,12 @@ def differences_of_forward(sub, inputs, dH, *, h=FD_STEP):
     states = sub.rnn_forward(*args)
     check_close(states, forward_oracle(*args), name=sub.last_call, require_ndarray=True)
     ordered = {key: inputs[key] for key in INPUTS}
-    outputs = sub.rnn_forward.map([tuple(p.values()) for p in perturbations(ordered, h=h)])
-    name = msg("lec10_rnn.forward_moved", call=sub.last_call, h=h)
-    losses = []
-    for out in outputs:
-        check_shape(out, (T, H), name=name)
-        losses.append(weighted_sum(out, dH))
-    grads = centred_differences(losses, ordered, h=h)
+
+    def loss(out):  # sub.last_call names the batch here, after it ran
+        check_shape(out, (T, H), name=msg("lec10_rnn.forward_moved", call=sub.last_call, h=h))
+        return weighted_sum(out, dH)
+
+    grads = differences_of_calls(sub.rnn_forward, ordered, lambda p: tuple(p.values()), loss, h=h)
     return {"d" + key: value for key, value in grads.items()}
 
 
